@@ -1,0 +1,152 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Exit codes: 0 ok, 1 the program is invalid (or failed), 2 the command line is wrong. */
+export const EXIT_OK = 0;
+export const EXIT_INVALID = 1;
+export const EXIT_USAGE = 2;
+
+const USAGE = `Usage: libk8s <command> [options]
+
+Commands:
+  synth [entry]     Run the program (default: infra/main.ts) and write every
+                    environment's manifests to <out>/<environment>/<app>/.
+
+Options for synth:
+  --out DIR         Output directory (default: the App's outdir, 'dist').
+  --env NAME        Only this environment; repeat for several.
+  --quiet           Print nothing on success.
+
+  -h, --help        Show this help.
+  -v, --version     Show the version.
+
+Exit codes: 0 ok, 1 invalid program (every problem is listed), 2 usage error.`;
+
+export interface CliIO {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+  readonly cwd: string;
+}
+
+interface SynthArgs {
+  entry: string;
+  out?: string;
+  envs: string[];
+  quiet: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseSynthArgs(args: readonly string[]): SynthArgs {
+  const parsed: SynthArgs = { entry: 'infra/main.ts', envs: [], quiet: false };
+  let entrySeen = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = (flag: string): string => {
+      const eq = a.indexOf('=');
+      if (eq > 0) return a.slice(eq + 1);
+      const v = args[++i];
+      if (v === undefined || v.startsWith('-')) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (a === '--out' || a.startsWith('--out=')) parsed.out = value('--out');
+    else if (a === '--env' || a.startsWith('--env=')) parsed.envs.push(...value('--env').split(',').filter(Boolean));
+    else if (a === '--quiet' || a === '-q') parsed.quiet = true;
+    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else if (entrySeen) throw new UsageError(`only one entry file may be given (got ${parsed.entry} and ${a})`);
+    else { parsed.entry = a; entrySeen = true; }
+  }
+  return parsed;
+}
+
+function formatBytes(n: number): string {
+  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: readonly string[], io: CliIO = defaultIO()): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    (command === undefined ? io.err : io.out)(USAGE);
+    return command === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (command === '-v' || command === '--version') {
+    io.out(require('../../package.json').version);
+    return EXIT_OK;
+  }
+  if (command !== 'synth') {
+    io.err(`libk8s: unknown command '${command}'.\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  let args: SynthArgs;
+  try {
+    args = parseSynthArgs(rest);
+  } catch (e) {
+    io.err(`libk8s synth: ${(e as Error).message}.\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  return synth(args, io);
+}
+
+async function synth(args: SynthArgs, io: CliIO): Promise<number> {
+  const entry = path.resolve(io.cwd, args.entry);
+  if (!fs.existsSync(entry)) {
+    io.err(`libk8s synth: no program at ${path.relative(io.cwd, entry) || entry}. Pass the entry file (libk8s synth path/to/main.ts) or create infra/main.ts.`);
+    return EXIT_USAGE;
+  }
+  const started = process.hrtime.bigint();
+  const sinkKey = Symbol.for('libk8s.synth-results');
+  const results: any[] = [];
+  (globalThis as any)[sinkKey] = results;
+  const saved = { out: process.env.LIBK8S_OUTDIR, envs: process.env.LIBK8S_ENVIRONMENTS };
+  if (args.out) process.env.LIBK8S_OUTDIR = path.resolve(io.cwd, args.out);
+  if (args.envs.length) process.env.LIBK8S_ENVIRONMENTS = args.envs.join(',');
+  try {
+    loadProgram(entry);
+  } catch (e) {
+    const err = e as Error;
+    if (err && err.name === 'Libk8sError') {
+      io.err(`libk8s synth: ${err.message}\nNothing was written; the previous output is unchanged.`);
+    } else {
+      io.err(`libk8s synth: the program ${path.relative(io.cwd, entry)} failed:\n${err?.stack ?? String(e)}\nNothing was written; the previous output is unchanged.`);
+    }
+    return EXIT_INVALID;
+  } finally {
+    delete (globalThis as any)[sinkKey];
+    restoreEnv('LIBK8S_OUTDIR', saved.out);
+    restoreEnv('LIBK8S_ENVIRONMENTS', saved.envs);
+  }
+  if (results.length === 0) {
+    io.err(`libk8s synth: ${path.relative(io.cwd, entry)} ran but never called app.synth(); add app.synth() at its end.`);
+    return EXIT_INVALID;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (!args.quiet) {
+    for (const r of results) {
+      for (const e of r.environments) {
+        io.out(`${r.app} ${e.environment}: ${e.objects} objects, ${e.files} files, ${formatBytes(e.bytes)} -> ${path.relative(io.cwd, e.directory) || '.'} (${e.millis} ms)`);
+      }
+    }
+    io.out(`synthesized in ${seconds.toFixed(2)} s`);
+  }
+  return EXIT_OK;
+}
+
+function restoreEnv(key: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[key];
+  else process.env[key] = value;
+}
+
+/** Runs a TypeScript or JavaScript program in this process, without a build step. */
+function loadProgram(entry: string): void {
+  if (/\.[cm]?ts$/.test(entry)) {
+    const tsx = require('tsx/cjs/api') as { require: (id: string, from: string) => unknown };
+    tsx.require(entry, __filename);
+  } else {
+    require(entry);
+  }
+}
+
+function defaultIO(): CliIO {
+  return { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n'), cwd: process.cwd() };
+}

@@ -1,0 +1,211 @@
+import { Construct } from 'constructs';
+import { Component } from './component';
+import { Environment, EnvironmentProps } from './environment';
+import { Libk8sError, Problem, ProblemList } from './errors';
+import { Platform, PlatformProps, resolvePlatform } from './platform';
+import { checkDnsLabel, checkDnsSubdomain } from './rules';
+import { renderApp, RenderedEnvironment } from './render';
+import { synthToDisk, SynthOptions, SynthResult } from './synth';
+
+export interface AppProps<E extends string = string> {
+  /**
+   * The app's name: `app.kubernetes.io/part-of` on every object and the
+   * folder under each environment's output.
+   */
+  readonly name: string;
+  /** The owning team, set as a label on every object. */
+  readonly team: string;
+  /**
+   * The environments this program yields output for, by name. One program,
+   * every environment.
+   */
+  readonly environments: { readonly [K in E]: EnvironmentProps };
+  /**
+   * The platform's golden-path defaults (normally from a platform package).
+   * @default - libk8s's defaults, see PlatformProps
+   */
+  readonly platform?: PlatformProps;
+  /**
+   * Where `synth()` writes, unless the CLI's `--out` says otherwise.
+   * @default 'dist'
+   */
+  readonly outdir?: string;
+}
+
+/**
+ * The root of a libk8s program: one app, its team, its environments and the
+ * platform defaults. Constructs are created inside it; `synth()` writes every
+ * environment's manifests.
+ */
+export class App<E extends string = string> extends Construct {
+  /** The app name. */
+  public readonly name: string;
+  /** The owning team. */
+  public readonly team: string;
+  /** The resolved environments, in declaration order. */
+  public readonly environments: readonly Environment[];
+  /** The platform defaults, resolved. */
+  public readonly platform: Platform;
+  /** The default output directory. */
+  public readonly outdir: string;
+  /** The environment names (for type inference of per-environment overrides). */
+  public readonly environmentNames: readonly E[];
+
+  private readonly props: AppProps<E>;
+
+  constructor(props: AppProps<E>) {
+    super(undefined as unknown as Construct, '');
+    Object.defineProperty(this, Symbol.for('libk8s.App'), { value: true });
+    this.props = props;
+    this.name = props.name;
+    this.team = props.team;
+    this.platform = resolvePlatform(props.platform);
+    this.outdir = props.outdir ?? 'dist';
+    this.environmentNames = Object.keys(props.environments ?? {}) as E[];
+    this.environments = this.environmentNames.map((name) => {
+      const e: EnvironmentProps = props.environments[name];
+      return {
+        name,
+        namespace: e?.namespace ?? `${props.name}-${name}`,
+        domain: e?.domain,
+        labels: e?.labels ?? {},
+        annotations: e?.annotations ?? {},
+      };
+    });
+  }
+
+  /** Every libk8s construct in the app, in tree order. */
+  public get components(): Component[] {
+    return this.node.findAll().filter(Component.isComponent);
+  }
+
+  /** Looks up an environment by name. */
+  public environment(name: string): Environment | undefined {
+    return this.environments.find((e) => e.name === name);
+  }
+
+  /**
+   * Checks the whole program and returns every problem: each construct's
+   * props and the rules across the tree (names, clashes, environments).
+   */
+  public validate(): Problem[] {
+    const problems: Problem[] = [];
+    const own = new ProblemList('App', this.name ?? '', this.name ?? '');
+    checkDnsLabel(own, 'name', String(this.name ?? ''));
+    if (!this.team) own.add('team', `${JSON.stringify(this.team)} is empty`, "name the owning team, e.g. team: 'commerce'.");
+    else checkLabelValue(own, 'team', this.team);
+    if (this.environments.length === 0) {
+      own.add('environments', 'is empty', "declare at least one environment, e.g. environments: { dev: { namespace: 'shop-dev' } }.");
+    }
+    const namespaces = new Map<string, string>();
+    for (const env of this.environments) {
+      checkDnsLabel(own, `environments.${env.name}`, env.name);
+      checkDnsLabel(own, `environments.${env.name}.namespace`, env.namespace);
+      if (env.domain !== undefined) checkDnsSubdomain(own, `environments.${env.name}.domain`, env.domain);
+      const other = namespaces.get(env.namespace);
+      if (other) {
+        own.add(`environments.${env.name}.namespace`, `${JSON.stringify(env.namespace)} is also the namespace of environment '${other}'; the two would overwrite each other's objects`,
+          'give each environment its own namespace.');
+      }
+      namespaces.set(env.namespace, env.name);
+    }
+    problems.push(...own.all);
+    const components = this.components;
+    for (const c of components) problems.push(...c.collectProblems());
+    problems.push(...findNameClashes(components));
+    return problems;
+  }
+
+  /**
+   * Validates the program and renders every environment's objects in
+   * memory, without writing. Throws a Libk8sError listing every problem.
+   */
+  public render(options: { readonly environments?: readonly string[] } = {}): RenderedEnvironment[] {
+    const problems = this.validate();
+    const selected = this.selectEnvironments(options.environments, problems);
+    if (problems.length > 0) throw new Libk8sError(problems);
+    return renderApp(this, selected);
+  }
+
+  /**
+   * Validates, renders and writes every environment to `<outdir>/<env>/<app>/`.
+   * The write is atomic: on any problem nothing on disk changes.
+   * Under `libk8s synth` the CLI's `--out` and `--env` apply.
+   */
+  public synth(options: SynthOptions = {}): SynthResult {
+    const fromCli = cliOverrides();
+    const environments = options.environments ?? fromCli.environments;
+    const rendered = this.render({ environments });
+    const result = synthToDisk(this, rendered, { outdir: options.outdir ?? fromCli.outdir ?? this.outdir });
+    reportToCli(result);
+    return result;
+  }
+
+  private selectEnvironments(names: readonly string[] | undefined, problems: Problem[]): Environment[] {
+    if (!names || names.length === 0) return [...this.environments];
+    const out: Environment[] = [];
+    for (const n of names) {
+      const env = this.environment(n);
+      if (env) out.push(env);
+      else {
+        problems.push({ kind: 'App', id: this.name, path: this.name, prop: 'environments',
+          message: `has no environment ${JSON.stringify(n)} (asked for with --env)`,
+          fix: `use one of: ${this.environmentNames.join(', ')}.` });
+      }
+    }
+    return out;
+  }
+
+  /** The props the app was created with. */
+  public get appProps(): AppProps<E> {
+    return this.props;
+  }
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+export function checkLabelValue(problems: ProblemList, prop: string, value: string): boolean {
+  if (value.length > 63 || !LABEL_VALUE.test(value)) {
+    problems.add(prop, `${JSON.stringify(value)} is not a valid label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)`,
+      'use a short name like "commerce".');
+    return false;
+  }
+  return true;
+}
+
+/** Two constructs whose objects would have the same name in one namespace. */
+function findNameClashes(components: readonly Component[]): Problem[] {
+  const seen = new Map<string, Component>();
+  const problems: Problem[] = [];
+  for (const c of components) {
+    const other = seen.get(c.name);
+    if (other) {
+      problems.push({ kind: c.kind, id: c.node.id, path: c.displayPath, prop: 'id',
+        message: `${JSON.stringify(c.name)} is also the name of ${other.kind} '${other.node.id}' (${other.displayPath}); object names must be unique in a namespace`,
+        fix: 'give one of the two constructs another id.' });
+    } else {
+      seen.set(c.name, c);
+    }
+  }
+  return problems;
+}
+
+interface CliOverrides {
+  readonly outdir?: string;
+  readonly environments?: string[];
+}
+
+/** Under `libk8s synth`, the CLI passes --out and --env through the environment. */
+function cliOverrides(): CliOverrides {
+  const envs = process.env.LIBK8S_ENVIRONMENTS;
+  return {
+    outdir: process.env.LIBK8S_OUTDIR || undefined,
+    environments: envs ? envs.split(',').filter(Boolean) : undefined,
+  };
+}
+
+/** Lets the CLI print a summary even when the program loaded another copy of libk8s. */
+function reportToCli(result: SynthResult): void {
+  const sink = (globalThis as any)[Symbol.for('libk8s.synth-results')];
+  if (Array.isArray(sink)) sink.push(result);
+}

@@ -1,0 +1,143 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import type { App } from './app';
+import { ProblemList, Problem } from './errors';
+import { Environment } from './environment';
+import { Platform } from './platform';
+import { CallSite, SourceLocation } from './source';
+
+const COMPONENT = Symbol.for('libk8s.Component');
+
+/** What a component renders with, once per environment. */
+export interface RenderContext {
+  readonly app: App;
+  readonly environment: Environment;
+  readonly platform: Platform;
+  /** The cdk8s scope (inside a Chart) the component creates its ApiObjects in. */
+  readonly scope: Construct;
+}
+
+/** Selects the objects a JSON patch applies to. */
+export interface PatchTarget {
+  /** The object kind, e.g. `Deployment`. */
+  readonly kind: string;
+  /**
+   * The object name, when the component emits more than one of a kind.
+   * @default - every object of the kind
+   */
+  readonly name?: string;
+  /**
+   * Only in this environment.
+   * @default - every environment
+   */
+  readonly environment?: string;
+}
+
+export interface ComponentPatch {
+  readonly target: PatchTarget;
+  readonly ops: readonly JsonPatch[];
+  readonly location?: SourceLocation;
+}
+
+/**
+ * The base of every libk8s construct that yields objects: workloads and
+ * resources. It keeps the construct's problems, its escape-hatch edits and
+ * where in the user's program it was created.
+ */
+export abstract class Component<TObjects extends Record<string, ApiObject | undefined> = Record<string, ApiObject | undefined>> extends Construct {
+  public static isComponent(x: unknown): x is Component {
+    return typeof x === 'object' && x !== null && COMPONENT in x;
+  }
+
+  /** The construct kind shown in messages, e.g. `WebService`. */
+  public abstract readonly kind: string;
+  /** The app this component belongs to. */
+  public readonly app: App;
+  /** The objects' `metadata.name`: the construct id. */
+  public readonly name: string;
+
+  private readonly callSite = new CallSite();
+  private readonly patchList: ComponentPatch[] = [];
+  private readonly customizers: Array<(objects: TObjects, ctx: RenderContext) => void> = [];
+
+  protected constructor(scope: IConstruct, id: string) {
+    super(scope, id);
+    Object.defineProperty(this, COMPONENT, { value: true });
+    this.app = findApp(this);
+    this.name = id;
+  }
+
+  /** Where the user's program created this construct (file and line). */
+  public get location(): SourceLocation | undefined {
+    return this.callSite.location;
+  }
+
+  /** The construct path shown in messages: `<app>/<id>`. */
+  public get displayPath(): string {
+    return [this.app.name, ...this.node.scopes.slice(1).map((s) => s.node.id)].join('/');
+  }
+
+  /**
+   * Adds RFC 6902 JSON-Patch operations to the synthesized objects of `target`.
+   * A patch that does not apply fails the synth with an error naming this
+   * construct, the object and the operation; it is never dropped silently.
+   *
+   * @example
+   * web.addJsonPatch({ kind: 'Deployment' }, JsonPatch.add('/spec/template/spec/hostAliases', [...]));
+   */
+  public addJsonPatch(target: PatchTarget, ...ops: JsonPatch[]): this {
+    this.patchList.push({ target, ops, location: new CallSite().location });
+    return this;
+  }
+
+  /**
+   * Reaches the underlying cdk8s objects of each environment, right after
+   * they are rendered: the escape hatch for anything libk8s has no prop for.
+   * `ApiObject.addJsonPatch` on them is strict too.
+   */
+  public customize(fn: (objects: TObjects, ctx: RenderContext) => void): this {
+    this.customizers.push(fn);
+    return this;
+  }
+
+  /** @internal the patches added with addJsonPatch. */
+  public get patches(): readonly ComponentPatch[] {
+    return this.patchList;
+  }
+
+  /** @internal renders this component into `ctx.scope` and runs the customizers. */
+  public renderInto(ctx: RenderContext): TObjects {
+    const objects = this.render(ctx);
+    for (const fn of this.customizers) fn(objects, ctx);
+    return objects;
+  }
+
+  /**
+   * @internal every problem with this construct's props, across the whole
+   * app (run once before rendering).
+   */
+  public collectProblems(): readonly Problem[] {
+    const list = this.problems();
+    this.validate(list);
+    return list.all;
+  }
+
+  /** A fresh problem list that names this construct. */
+  protected problems(): ProblemList {
+    return new ProblemList(this.kind, this.node.id, this.displayPath);
+  }
+
+  /** Checks the props; adds every problem found to `problems`. */
+  protected abstract validate(problems: ProblemList): void;
+
+  /** Creates this component's cdk8s objects for one environment. */
+  protected abstract render(ctx: RenderContext): TObjects;
+}
+
+function findApp(c: IConstruct): App {
+  const root = c.node.root as App;
+  if (!(root as any)[Symbol.for('libk8s.App')]) {
+    throw new Error(`'${c.node.id}' must be created inside a libk8s App (new App({...})), not a plain construct tree.`);
+  }
+  return root;
+}

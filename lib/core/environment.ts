@@ -1,0 +1,34 @@
+/** One deployment target of an app: a namespace in a cluster, with its own domain and values. */
+export interface EnvironmentProps {
+  /**
+   * The namespace every object of this environment lives in.
+   * @default `${app.name}-${environmentName}`
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
+   */
+  readonly namespace?: string;
+  /**
+   * The DNS domain routes are served under; a route's host is this domain,
+   * or `<subdomain>.<domain>` when the route names a subdomain.
+   * @default - none; a route then needs an explicit `host`
+   */
+  readonly domain?: string;
+  /**
+   * Labels added to every object of this environment.
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Annotations added to every object of this environment.
+   * @default - none
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** An environment with its defaults resolved. */
+export interface Environment {
+  readonly name: string;
+  readonly namespace: string;
+  readonly domain?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,66 @@
+/**
+ * One problem found in a libk8s program: which construct, which prop, the
+ * value, the rule it breaks and how to fix it.
+ */
+export interface Problem {
+  /** The construct kind, e.g. `WebService`. */
+  readonly kind: string;
+  /** The construct id, e.g. `storefront`. */
+  readonly id: string;
+  /** The construct path in the tree, e.g. `shop/storefront`. */
+  readonly path: string;
+  /** The prop the problem is about, e.g. `port` or `overrides.prod.replicas`. */
+  readonly prop?: string;
+  /** The sentence: the value and the rule, e.g. `70000 is out of range 1-65535`. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix?: string;
+  /** The environment the problem was found in, when it is specific to one. */
+  readonly environment?: string;
+}
+
+/** Formats a problem as one line: `WebService 'storefront': 'port' 70000 is out of range 1-65535. Fix: …` */
+export function formatProblem(p: Problem): string {
+  const where = p.environment ? ` [environment '${p.environment}']` : '';
+  const prop = p.prop ? `'${p.prop}' ` : '';
+  const fix = p.fix ? ` Fix: ${p.fix}` : '';
+  const sentence = p.message.endsWith('.') ? p.message : `${p.message}.`;
+  return `${p.kind} '${p.id}' (${p.path})${where}: ${prop}${sentence}${fix}`;
+}
+
+/**
+ * The one error class of libk8s. It carries every problem found in one run,
+ * so a user fixes them all at once instead of one per run.
+ */
+export class Libk8sError extends Error {
+  public readonly problems: readonly Problem[];
+
+  constructor(problems: readonly Problem[], heading?: string) {
+    const head = heading ?? `libk8s found ${problems.length} problem${problems.length === 1 ? '' : 's'}:`;
+    super([head, ...problems.map((p) => `  - ${formatProblem(p)}`)].join('\n'));
+    this.name = 'Libk8sError';
+    this.problems = problems;
+  }
+}
+
+/** Collects problems for one construct. */
+export class ProblemList {
+  private readonly items: Problem[] = [];
+
+  constructor(private readonly kind: string, private readonly id: string, private readonly path: string) {}
+
+  add(prop: string | undefined, message: string, fix?: string, environment?: string): void {
+    this.items.push({ kind: this.kind, id: this.id, path: this.path, prop, message, fix, environment });
+  }
+
+  get all(): readonly Problem[] {
+    return this.items;
+  }
+}
+
+/** Renders a value for an error message: strings quoted, objects as JSON. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'undefined';
+  return JSON.stringify(value);
+}

@@ -1,0 +1,148 @@
+/**
+ * What the platform team decides once for every app: the golden path's
+ * defaults. App teams normally get these from their platform package.
+ */
+
+/** The size presets every workload picks from. */
+export type SizeName = 'nano' | 'small' | 'medium' | 'large' | 'xlarge';
+
+/** Requests and limits for one container. */
+export interface ResourceSpec {
+  /** cpu request, e.g. `250m`. */
+  readonly cpu: string;
+  /**
+   * cpu limit; `undefined` leaves the container without one (a platform may
+   * drop cpu limits to avoid throttling).
+   */
+  readonly cpuLimit?: string;
+  /** memory request, e.g. `256Mi`. */
+  readonly memory: string;
+  /** memory limit, e.g. `256Mi`. */
+  readonly memoryLimit: string;
+  /** ephemeral-storage request, e.g. `256Mi`. */
+  readonly ephemeralStorage: string;
+  /** ephemeral-storage limit; `undefined` for none. */
+  readonly ephemeralStorageLimit?: string;
+}
+
+export const DEFAULT_SIZES: Readonly<Record<SizeName, ResourceSpec>> = {
+  nano: { cpu: '50m', cpuLimit: '250m', memory: '64Mi', memoryLimit: '64Mi', ephemeralStorage: '64Mi', ephemeralStorageLimit: '256Mi' },
+  small: { cpu: '100m', cpuLimit: '500m', memory: '128Mi', memoryLimit: '256Mi', ephemeralStorage: '128Mi', ephemeralStorageLimit: '512Mi' },
+  medium: { cpu: '250m', cpuLimit: '1', memory: '512Mi', memoryLimit: '512Mi', ephemeralStorage: '256Mi', ephemeralStorageLimit: '1Gi' },
+  large: { cpu: '500m', cpuLimit: '2', memory: '1Gi', memoryLimit: '1Gi', ephemeralStorage: '512Mi', ephemeralStorageLimit: '2Gi' },
+  xlarge: { cpu: '1', cpuLimit: '4', memory: '4Gi', memoryLimit: '4Gi', ephemeralStorage: '1Gi', ephemeralStorageLimit: '4Gi' },
+};
+
+/** The Gateway API Gateway that routes attach to. */
+export interface GatewayRef {
+  /** Gateway name. */
+  readonly name: string;
+  /** Gateway namespace. */
+  readonly namespace: string;
+  /**
+   * The HTTPS listener routes attach to (`sectionName`).
+   * @default 'https'
+   */
+  readonly listener?: string;
+}
+
+export interface PlatformProps {
+  /**
+   * The Gateway every HTTPRoute attaches to. Its HTTPS listener terminates
+   * TLS for the environment's domain.
+   * @default { name: 'platform', namespace: 'gateway-system', listener: 'https' }
+   * @see https://gateway-api.sigs.k8s.io/reference/spec/#parentreference
+   */
+  readonly gateway?: GatewayRef;
+  /**
+   * IngressClass for routes of `kind: 'ingress'`.
+   * @default 'nginx'
+   */
+  readonly ingressClassName?: string;
+  /**
+   * The namespace of the ingress controller, allowed in by NetworkPolicies of
+   * services with an Ingress route.
+   * @default 'ingress-nginx'
+   */
+  readonly ingressControllerNamespace?: string;
+  /**
+   * cert-manager ClusterIssuer named on Ingresses so TLS certificates are issued.
+   * @default 'letsencrypt'
+   */
+  readonly clusterIssuer?: string;
+  /**
+   * PriorityClass set on every pod. Priority classes are cluster policy, so
+   * libk8s only names one.
+   * @default - none
+   */
+  readonly priorityClassName?: string;
+  /**
+   * The size presets. Override some or all.
+   * @default DEFAULT_SIZES
+   */
+  readonly sizes?: Partial<Record<SizeName, ResourceSpec>>;
+  /**
+   * The preset a workload gets when it names none.
+   * @default 'small'
+   */
+  readonly defaultSize?: SizeName;
+  /**
+   * Drop cpu limits everywhere (some platforms do, to avoid CFS throttling).
+   * @default false
+   */
+  readonly dropCpuLimits?: boolean;
+  /**
+   * The non-root UID and GID pods run as.
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+  /**
+   * Health endpoints every HTTP workload serves.
+   * @default { startup: '/healthz', readiness: '/readyz', liveness: '/livez' }
+   */
+  readonly healthPaths?: { readonly startup?: string; readonly readiness?: string; readonly liveness?: string };
+  /**
+   * Seconds the preStop hook waits so endpoints and load balancers stop
+   * sending traffic before the process gets SIGTERM.
+   * @default 5
+   */
+  readonly preStopSeconds?: number;
+  /**
+   * The label that carries the owning team.
+   * @default 'libk8s.io/team'
+   */
+  readonly teamLabel?: string;
+}
+
+/** Platform config with every default resolved. */
+export interface Platform {
+  readonly gateway: Required<GatewayRef>;
+  readonly ingressClassName: string;
+  readonly ingressControllerNamespace: string;
+  readonly clusterIssuer: string;
+  readonly priorityClassName?: string;
+  readonly sizes: Readonly<Record<SizeName, ResourceSpec>>;
+  readonly defaultSize: SizeName;
+  readonly dropCpuLimits: boolean;
+  readonly runAsUser: number;
+  readonly healthPaths: { readonly startup: string; readonly readiness: string; readonly liveness: string };
+  readonly preStopSeconds: number;
+  readonly teamLabel: string;
+}
+
+export function resolvePlatform(props: PlatformProps = {}): Platform {
+  return {
+    gateway: { listener: 'https', ...(props.gateway ?? { name: 'platform', namespace: 'gateway-system' }) },
+    ingressClassName: props.ingressClassName ?? 'nginx',
+    ingressControllerNamespace: props.ingressControllerNamespace ?? 'ingress-nginx',
+    clusterIssuer: props.clusterIssuer ?? 'letsencrypt',
+    priorityClassName: props.priorityClassName,
+    sizes: { ...DEFAULT_SIZES, ...props.sizes },
+    defaultSize: props.defaultSize ?? 'small',
+    dropCpuLimits: props.dropCpuLimits ?? false,
+    runAsUser: props.runAsUser ?? 10001,
+    healthPaths: { startup: '/healthz', readiness: '/readyz', liveness: '/livez', ...props.healthPaths },
+    preStopSeconds: props.preStopSeconds ?? 5,
+    teamLabel: props.teamLabel ?? 'libk8s.io/team',
+  };
+}

@@ -1,0 +1,142 @@
+import { ProblemList, show } from './errors';
+
+/**
+ * Rules shared by every construct. Each checker adds a problem to the list
+ * and returns whether the value passed, so a caller can skip dependent checks.
+ */
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A DNS-1123 label: what Kubernetes requires of Service and most object names. */
+export function checkDnsLabel(problems: ProblemList, prop: string, value: string, max = 63): boolean {
+  if (value.length > max) {
+    problems.add(prop, `${show(value)} is ${value.length} characters long; the limit is ${max} (DNS-1123 label)`,
+      `use a shorter name of at most ${max} characters.`);
+    return false;
+  }
+  if (!DNS_LABEL.test(value)) {
+    problems.add(prop, `${show(value)} is not a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit`,
+      `use a name like ${show(suggestDnsLabel(value))}.`);
+    return false;
+  }
+  return true;
+}
+
+/** A DNS-1123 subdomain, for host names. */
+export function checkDnsSubdomain(problems: ProblemList, prop: string, value: string): boolean {
+  if (value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+    problems.add(prop, `${show(value)} is not a valid DNS name (lowercase labels of letters, digits and '-', separated by dots, at most 253 characters)`,
+      'use a host name like "shop.example.com".');
+    return false;
+  }
+  return true;
+}
+
+export function suggestDnsLabel(value: string): string {
+  const s = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return s || 'my-service';
+}
+
+export function checkPort(problems: ProblemList, prop: string, value: number): boolean {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    problems.add(prop, `${show(value)} is out of range 1-65535`, 'use a whole number between 1 and 65535.');
+    return false;
+  }
+  return true;
+}
+
+export function checkIntRange(problems: ProblemList, prop: string, value: number, min: number, max: number, fix?: string): boolean {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.add(prop, `${show(value)} is not a whole number in the range ${min}-${max === Number.MAX_SAFE_INTEGER ? '∞' : max}`,
+      fix ?? `use a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}.`);
+    return false;
+  }
+  return true;
+}
+
+const CPU = /^(\d+(\.\d+)?|\.\d+)(m)?$/;
+const MEMORY = /^(\d+(\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+
+/** Parses a cpu quantity (`250m`, `0.5`, `2`) to millicores, or undefined when malformed. */
+export function parseCpu(value: string): number | undefined {
+  const m = CPU.exec(value);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return m[3] ? n : n * 1000;
+}
+
+const MEMORY_FACTORS: Record<string, number> = {
+  '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** Parses a memory or storage quantity (`128Mi`, `1Gi`, `500M`) to bytes, or undefined when malformed. */
+export function parseMemory(value: string): number | undefined {
+  const m = MEMORY.exec(value);
+  if (!m) return undefined;
+  return Number(m[1]) * MEMORY_FACTORS[m[3] ?? ''];
+}
+
+export function checkCpu(problems: ProblemList, prop: string, value: string): boolean {
+  if (typeof value !== 'string' || parseCpu(value) === undefined || parseCpu(value) === 0) {
+    problems.add(prop, `${show(value)} is not a cpu quantity`, 'use millicores like "250m" or cores like "0.5" or "2".');
+    return false;
+  }
+  return true;
+}
+
+export function checkMemory(problems: ProblemList, prop: string, value: string): boolean {
+  if (typeof value !== 'string' || parseMemory(value) === undefined || parseMemory(value) === 0) {
+    problems.add(prop, `${show(value)} is not a memory quantity`, 'use a power-of-two suffix like "256Mi" or "1Gi".');
+    return false;
+  }
+  return true;
+}
+
+/** `registry/repo:tag`, `repo@sha256:…`; rejects a missing tag and `:latest`. */
+export function checkImage(problems: ProblemList, prop: string, value: string): boolean {
+  const ref = parseImage(value);
+  if (!ref) {
+    problems.add(prop, `${show(value)} is not an image reference`, 'use "registry/repository:tag", e.g. "ghcr.io/acme/app:1.4.2".');
+    return false;
+  }
+  if (!ref.tag && !ref.digest) {
+    problems.add(prop, `${show(value)} has no tag, so the cluster runs whatever "latest" is at pull time`,
+      `pin a version: ${show(`${value}:1.0.0`)} or a digest "@sha256:…".`);
+    return false;
+  }
+  if (ref.tag === 'latest' && !ref.digest) {
+    problems.add(prop, `${show(value)} uses the mutable tag "latest"`, 'pin a version tag like ":1.4.2" or a digest "@sha256:…".');
+    return false;
+  }
+  return true;
+}
+
+export interface ImageRef {
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+const IMAGE = /^((?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
+
+export function parseImage(value: string): ImageRef | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = IMAGE.exec(value);
+  if (!m) return undefined;
+  return { repository: m[1], tag: m[2], digest: m[3] };
+}
+
+/** Environment variable names whose values must never be literals in a manifest. */
+export const SECRET_LOOKING_NAME = /(PASSW(OR)?D|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH)/i;
+
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+export function checkEnvName(problems: ProblemList, prop: string, name: string): boolean {
+  if (!ENV_NAME.test(name)) {
+    problems.add(prop, `${show(name)} is not a valid environment variable name`, 'use letters, digits, "_", "-" and ".", not starting with a digit.');
+    return false;
+  }
+  return true;
+}

@@ -1,0 +1,15 @@
+export { App, AppProps } from './core/app';
+export { Component, RenderContext, PatchTarget } from './core/component';
+export { EnvironmentProps, Environment } from './core/environment';
+export { Libk8sError, Problem, formatProblem } from './core/errors';
+export { PlatformProps, Platform, SizeName, ResourceSpec, GatewayRef, DEFAULT_SIZES } from './core/platform';
+export { RenderedObject, RenderedEnvironment } from './core/render';
+export { SynthOptions, SynthResult, EnvironmentSummary } from './core/synth';
+export { SourceLocation } from './core/source';
+export { toYaml, toYamlStream } from './core/yaml';
+export {
+  Env, EnvSource, EnvValue, ProbeProps, ProbesProps, ProbeTiming, PortProps, ResourcesProps, ContainerProps, VolumeProps, VolumeSource,
+} from './workloads/container';
+export { AutoscaleProps, ConfigFilesProps, EgressRule, ScalingProps, WorkloadOverrides, WorkloadProps, WorkloadObjects } from './workloads/workload';
+export { WebService, WebServiceProps, WebServiceOverrides, WebServiceObjects, RouteProps, Scope } from './workloads/web-service';
+export { JsonPatch, ApiObject } from 'cdk8s';

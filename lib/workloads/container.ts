@@ -1,0 +1,312 @@
+import { k8s } from 'cdk8s-plus-27';
+import { ProblemList, show } from '../core/errors';
+import { Platform, ResourceSpec, SizeName } from '../core/platform';
+import { checkCpu, checkEnvName, checkImage, checkIntRange, checkMemory, checkPort, parseCpu, parseMemory, SECRET_LOOKING_NAME } from '../core/rules';
+
+/** Where an environment variable's value comes from, other than a literal. */
+export type EnvSource =
+  | { readonly from: 'secret'; readonly name: string; readonly key: string; readonly optional?: boolean }
+  | { readonly from: 'configMap'; readonly name: string; readonly key: string; readonly optional?: boolean }
+  | { readonly from: 'field'; readonly fieldPath: string }
+  | { readonly from: 'resource'; readonly resource: 'limits.cpu' | 'limits.memory' | 'requests.cpu' | 'requests.memory' };
+
+/** A literal value (never for secrets) or a reference. */
+export type EnvValue = string | EnvSource;
+
+/** Builders for environment variable references. */
+export const Env = {
+  /** A key of a Secret. The only way to pass a secret to a workload. */
+  secret(name: string, key: string, options: { optional?: boolean } = {}): EnvSource {
+    return { from: 'secret', name, key, ...options };
+  },
+  /** A key of a ConfigMap. */
+  configMap(name: string, key: string, options: { optional?: boolean } = {}): EnvSource {
+    return { from: 'configMap', name, key, ...options };
+  },
+  /** A field of the pod, e.g. `status.podIP` or `metadata.name`. */
+  field(fieldPath: string): EnvSource {
+    return { from: 'field', fieldPath };
+  },
+  /** A resource of the container, e.g. `limits.memory`. */
+  resource(resource: 'limits.cpu' | 'limits.memory' | 'requests.cpu' | 'requests.memory'): EnvSource {
+    return { from: 'resource', resource };
+  },
+};
+
+/** How long and how often a probe runs. */
+export interface ProbeTiming {
+  /** @default - per probe kind, see README @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe */
+  readonly initialDelaySeconds?: number;
+  /** @default - per probe kind */
+  readonly periodSeconds?: number;
+  /** @default - per probe kind */
+  readonly failureThreshold?: number;
+  /** @default 1 */
+  readonly timeoutSeconds?: number;
+}
+
+/** One probe: an HTTP GET (the default), a command, a TCP connect or gRPC health check. */
+export type ProbeProps = ProbeTiming & (
+  | { readonly type?: 'http'; /** @default - the platform's health path for this probe */ readonly path?: string; /** @default 'http' */ readonly port?: string }
+  | { readonly type: 'exec'; readonly command: readonly string[] }
+  | { readonly type: 'tcp'; /** @default 'http' */ readonly port?: string }
+  | { readonly type: 'grpc'; /** @default - the primary port */ readonly port?: number }
+);
+
+export interface ProbesProps {
+  /**
+   * Holds readiness and liveness back until the app has started.
+   * @default - HTTP GET on the platform's startup path, every 2 s, up to 60 s
+   */
+  readonly startup?: ProbeProps | false;
+  /**
+   * Takes the pod out of the Service while it fails.
+   * @default - HTTP GET on the platform's readiness path every 5 s
+   */
+  readonly readiness?: ProbeProps;
+  /**
+   * Restarts the container when it fails.
+   * @default - HTTP GET on the platform's liveness path every 10 s, 6 failures
+   */
+  readonly liveness?: ProbeProps | false;
+}
+
+/** Extra port on a container. */
+export interface PortProps {
+  /** IANA service name: at most 15 lowercase letters, digits and '-'. */
+  readonly name: string;
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** Requests and limits, each overriding the size preset. */
+export interface ResourcesProps {
+  /** @default - from the size preset */
+  readonly cpu?: string;
+  /** `null` removes the cpu limit. @default - from the size preset */
+  readonly cpuLimit?: string | null;
+  /** @default - from the size preset */
+  readonly memory?: string;
+  /** @default - from the size preset */
+  readonly memoryLimit?: string;
+  /** @default - from the size preset */
+  readonly ephemeralStorage?: string;
+  /** @default - from the size preset */
+  readonly ephemeralStorageLimit?: string;
+}
+
+/** An extra container: a sidecar or an init container. */
+export interface ContainerProps {
+  /** Container name (DNS-1123 label). */
+  readonly name: string;
+  /** Image with a pinned tag or digest. */
+  readonly image: string;
+  /** @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** @default - the image's cmd */
+  readonly args?: readonly string[];
+  /** @default - none */
+  readonly env?: Readonly<Record<string, EnvValue>>;
+  /** @default - none */
+  readonly ports?: readonly PortProps[];
+  /** @default 'nano' */
+  readonly size?: SizeName;
+  /** @default - the preset's values */
+  readonly resources?: ResourcesProps;
+  /** Volumes (declared on the workload) to mount, by name. @default - none */
+  readonly mounts?: readonly { readonly volume: string; readonly mountPath: string; readonly readOnly?: boolean }[];
+}
+
+/** A volume source a workload may use; hostPath is not offered (PSS restricted). */
+export type VolumeSource =
+  | { readonly type: 'emptyDir'; /** @default - none */ readonly sizeLimit?: string; /** @default - disk */ readonly medium?: 'Memory' }
+  | { readonly type: 'configMap'; readonly configMap: string }
+  | { readonly type: 'secret'; readonly secret: string }
+  | { readonly type: 'persistentVolumeClaim'; readonly claimName: string };
+
+export interface VolumeProps {
+  /** Volume name (DNS-1123 label). */
+  readonly name: string;
+  /** Where the main container mounts it. */
+  readonly mountPath: string;
+  /** @default - true for configMap and secret, false otherwise */
+  readonly readOnly?: boolean;
+  readonly source: VolumeSource;
+}
+
+const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function checkPortName(problems: ProblemList, prop: string, name: string): boolean {
+  if (name.length > 15 || !PORT_NAME.test(name) || !/[a-z]/.test(name)) {
+    problems.add(prop, `${show(name)} is not a valid port name (IANA service name: at most 15 lowercase letters, digits and '-', with at least one letter)`,
+      'use a name like "http" or "metrics".');
+    return false;
+  }
+  return true;
+}
+
+export function checkEnv(problems: ProblemList, prop: string, env: Readonly<Record<string, EnvValue>> | undefined): void {
+  for (const [name, value] of Object.entries(env ?? {})) {
+    const p = `${prop}.${name}`;
+    checkEnvName(problems, p, name);
+    if (typeof value === 'string') {
+      if (SECRET_LOOKING_NAME.test(name) || /BEARER/i.test(name) || /-BEGIN\s+.*PRIVATE KEY-/.test(value)) {
+        problems.add(p, 'is a literal value for a name that looks secret; a literal lands in Git and in the manifest in plain text',
+          `reference a Secret instead: ${name}: Env.secret('<secret-name>', '<key>').`);
+      }
+    } else if (typeof value !== 'object' || value === null || !['secret', 'configMap', 'field', 'resource'].includes((value as EnvSource).from)) {
+      problems.add(p, `${show(value)} is neither a string nor a reference`, "use a string, Env.secret(...), Env.configMap(...) or Env.field(...).");
+    }
+  }
+}
+
+/** Checks requests and limits after the preset and overrides are combined. */
+export function checkResources(problems: ProblemList, prop: string, r: ResourceSpec): void {
+  const cpuOk = checkCpu(problems, `${prop}.cpu`, r.cpu);
+  const cpuLimitOk = r.cpuLimit === undefined || checkCpu(problems, `${prop}.cpuLimit`, r.cpuLimit);
+  const memOk = checkMemory(problems, `${prop}.memory`, r.memory);
+  const memLimitOk = checkMemory(problems, `${prop}.memoryLimit`, r.memoryLimit);
+  const esOk = checkMemory(problems, `${prop}.ephemeralStorage`, r.ephemeralStorage);
+  const esLimitOk = r.ephemeralStorageLimit === undefined || checkMemory(problems, `${prop}.ephemeralStorageLimit`, r.ephemeralStorageLimit);
+  if (cpuOk && cpuLimitOk && r.cpuLimit !== undefined && parseCpu(r.cpu)! > parseCpu(r.cpuLimit)!) {
+    problems.add(`${prop}.cpu`, `request ${show(r.cpu)} is greater than the limit ${show(r.cpuLimit)}`, 'lower the request or raise cpuLimit.');
+  }
+  if (memOk && memLimitOk && parseMemory(r.memory)! > parseMemory(r.memoryLimit)!) {
+    problems.add(`${prop}.memory`, `request ${show(r.memory)} is greater than the limit ${show(r.memoryLimit)}`, 'lower the request or raise memoryLimit.');
+  }
+  if (esOk && esLimitOk && r.ephemeralStorageLimit !== undefined && parseMemory(r.ephemeralStorage)! > parseMemory(r.ephemeralStorageLimit)!) {
+    problems.add(`${prop}.ephemeralStorage`, `request ${show(r.ephemeralStorage)} is greater than the limit ${show(r.ephemeralStorageLimit)}`, 'lower the request or raise ephemeralStorageLimit.');
+  }
+}
+
+export function resolveResources(platform: Platform, size: SizeName, override: ResourcesProps | undefined): ResourceSpec {
+  const preset = platform.sizes[size];
+  const cpuLimit = override?.cpuLimit === null ? undefined : override?.cpuLimit ?? preset.cpuLimit;
+  return {
+    cpu: override?.cpu ?? preset.cpu,
+    cpuLimit: platform.dropCpuLimits ? undefined : cpuLimit,
+    memory: override?.memory ?? preset.memory,
+    memoryLimit: override?.memoryLimit ?? preset.memoryLimit,
+    ephemeralStorage: override?.ephemeralStorage ?? preset.ephemeralStorage,
+    ephemeralStorageLimit: override?.ephemeralStorageLimit ?? preset.ephemeralStorageLimit,
+  };
+}
+
+export function checkSize(problems: ProblemList, prop: string, platform: Platform, size: string | undefined): boolean {
+  if (size !== undefined && !(size in platform.sizes)) {
+    problems.add(prop, `${show(size)} is not a size preset`, `use one of: ${Object.keys(platform.sizes).join(', ')}.`);
+    return false;
+  }
+  return true;
+}
+
+export function checkProbeTiming(problems: ProblemList, prop: string, t: ProbeTiming): void {
+  for (const k of ['initialDelaySeconds', 'periodSeconds', 'failureThreshold', 'timeoutSeconds'] as const) {
+    const v = t[k];
+    if (v !== undefined) checkIntRange(problems, `${prop}.${k}`, v, k === 'initialDelaySeconds' ? 0 : 1, 3600);
+  }
+}
+
+export function checkContainer(problems: ProblemList, prop: string, c: ContainerProps, platform: Platform, volumes: ReadonlySet<string>): void {
+  checkImage(problems, `${prop}.image`, c.image);
+  checkEnv(problems, `${prop}.env`, c.env);
+  if (checkSize(problems, `${prop}.size`, platform, c.size)) {
+    checkResources(problems, `${prop}.resources`, resolveResources(platform, c.size ?? 'nano', c.resources));
+  }
+  for (const [i, p] of (c.ports ?? []).entries()) {
+    checkPortName(problems, `${prop}.ports[${i}].name`, p.name);
+    checkPort(problems, `${prop}.ports[${i}].port`, p.port);
+  }
+  for (const [i, m] of (c.mounts ?? []).entries()) {
+    if (!volumes.has(m.volume)) {
+      problems.add(`${prop}.mounts[${i}].volume`, `${show(m.volume)} is not a volume of this workload`,
+        `declare it in 'volumes' first (declared: ${[...volumes].join(', ') || 'none'}).`);
+    }
+  }
+}
+
+export function envVars(env: Readonly<Record<string, EnvValue>> | undefined): k8s.EnvVar[] | undefined {
+  const entries = Object.entries(env ?? {});
+  if (entries.length === 0) return undefined;
+  return entries.map(([name, v]): k8s.EnvVar => {
+    if (typeof v === 'string') return { name, value: v };
+    switch (v.from) {
+      case 'secret': return { name, valueFrom: { secretKeyRef: { name: v.name, key: v.key, optional: v.optional } } };
+      case 'configMap': return { name, valueFrom: { configMapKeyRef: { name: v.name, key: v.key, optional: v.optional } } };
+      case 'field': return { name, valueFrom: { fieldRef: { fieldPath: v.fieldPath } } };
+      case 'resource': return { name, valueFrom: { resourceFieldRef: { resource: v.resource } } };
+    }
+  });
+}
+
+export function resourceRequirements(r: ResourceSpec): k8s.ResourceRequirements {
+  const q = k8s.Quantity.fromString;
+  const limits: Record<string, k8s.Quantity> = { memory: q(r.memoryLimit) };
+  if (r.cpuLimit !== undefined) limits.cpu = q(r.cpuLimit);
+  if (r.ephemeralStorageLimit !== undefined) limits['ephemeral-storage'] = q(r.ephemeralStorageLimit);
+  return {
+    requests: { 'cpu': q(r.cpu), 'memory': q(r.memory), 'ephemeral-storage': q(r.ephemeralStorage) },
+    limits,
+  };
+}
+
+/** The container security context of the restricted Pod Security Standard. */
+export function restrictedSecurityContext(uid: number): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: uid,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+const DEFAULT_TIMING = {
+  startup: { periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 1 },
+  readiness: { periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 1 },
+  liveness: { periodSeconds: 10, failureThreshold: 6, timeoutSeconds: 1 },
+} as const;
+
+export type ProbeKind = keyof typeof DEFAULT_TIMING;
+
+/** Builds one probe; HTTP, TCP and gRPC probes target a declared port. */
+export function probe(kind: ProbeKind, p: ProbeProps | undefined, platform: Platform, primaryPort: number | undefined): k8s.Probe {
+  const t = { ...DEFAULT_TIMING[kind], ...stripUndefined({ initialDelaySeconds: p?.initialDelaySeconds, periodSeconds: p?.periodSeconds, failureThreshold: p?.failureThreshold, timeoutSeconds: p?.timeoutSeconds }) };
+  const timing = { ...t, successThreshold: 1 };
+  const pp = p ?? {};
+  switch (pp.type) {
+    case 'exec': return { ...timing, exec: { command: [...pp.command] } };
+    case 'tcp': return { ...timing, tcpSocket: { port: k8s.IntOrString.fromString(pp.port ?? 'http') } };
+    case 'grpc': return { ...timing, grpc: { port: pp.port ?? primaryPort ?? 8080 } };
+    default: return { ...timing, httpGet: { path: pp.path ?? platform.healthPaths[kind], port: k8s.IntOrString.fromString(pp.port ?? 'http') } };
+  }
+}
+
+function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The port names a probe may target on the main container. */
+export function checkProbes(problems: ProblemList, prop: string, probes: ProbesProps | undefined, portNames: ReadonlySet<string>, portNumbers: ReadonlySet<number>): void {
+  for (const kind of ['startup', 'readiness', 'liveness'] as const) {
+    const p = probes?.[kind];
+    if (!p) continue;
+    checkProbeTiming(problems, `${prop}.${kind}`, p);
+    if ((p.type === undefined || p.type === 'http' || p.type === 'tcp') && p.port !== undefined && !portNames.has(p.port)) {
+      problems.add(`${prop}.${kind}.port`, `${show(p.port)} is not a declared port`, `target one of the declared ports: ${[...portNames].join(', ')}.`);
+    }
+    if (p.type === 'grpc' && p.port !== undefined && !portNumbers.has(p.port)) {
+      problems.add(`${prop}.${kind}.port`, `${show(p.port)} is not a declared port`, `target one of the declared ports: ${[...portNumbers].join(', ')}.`);
+    }
+    if (p.type === 'exec' && (!Array.isArray(p.command) || p.command.length === 0)) {
+      problems.add(`${prop}.${kind}.command`, 'is empty', 'give the command to run, e.g. ["/app/healthcheck"].');
+    }
+    if ((p.type === undefined || p.type === 'http') && p.path !== undefined && !p.path.startsWith('/')) {
+      problems.add(`${prop}.${kind}.path`, `${show(p.path)} does not start with "/"`, `use ${show('/' + p.path)}.`);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { RenderContext } from '../core/component';
+import { ProblemList, show } from '../core/errors';
+import { PART_OF_LABEL, selectorLabels } from '../core/labels';
+import { checkDnsSubdomain, checkPort } from '../core/rules';
+import { checkPortName, PortProps } from './container';
+import { ScalingProps, Workload, WorkloadObjects, WorkloadOverrides, WorkloadProps } from './workload';
+
+/** How a WebService is reached from outside the cluster. */
+export interface RouteProps {
+  /**
+   * URL path prefix routed to the service.
+   * @default '/'
+   * @see https://gateway-api.sigs.k8s.io/reference/spec/#httppathmatch
+   */
+  readonly path?: string;
+  /**
+   * The full host name; takes precedence over `subdomain`.
+   * @default - `subdomain.domain`, or the environment's domain
+   */
+  readonly host?: string;
+  /**
+   * A name under the environment's domain: `api` gives `api.shop.example.com`.
+   * @default - the environment's domain itself
+   */
+  readonly subdomain?: string;
+  /**
+   * `httproute` (Gateway API, attached to the platform Gateway's HTTPS
+   * listener) or `ingress` (networking.k8s.io Ingress with cert-manager TLS).
+   * @default 'httproute'
+   */
+  readonly kind?: 'httproute' | 'ingress';
+}
+
+/** What may differ per environment for a WebService. */
+export interface WebServiceOverrides extends WorkloadOverrides {
+  /** @default - the construct's value */
+  readonly route?: RouteProps | false;
+}
+
+export interface WebServiceProps<E extends string = string> extends WorkloadProps, ScalingProps {
+  /**
+   * The port the app listens on, named `http`.
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * The Service port the `http` port is exposed on inside the cluster.
+   * @default 80
+   */
+  readonly servicePort?: number;
+  /** More ports, exposed on the Service under the same number. @default - none */
+  readonly ports?: readonly PortProps[];
+  /**
+   * Route from outside the cluster; leave out for an internal service.
+   * @default - none (internal: reachable only inside the app)
+   */
+  readonly route?: RouteProps;
+  /** Values per environment name. @default - none */
+  readonly overrides?: { readonly [K in E]?: WebServiceOverrides };
+}
+
+/** The objects a WebService emits in one environment. */
+export interface WebServiceObjects extends WorkloadObjects {
+  service: k8s.KubeService;
+  httpRoute?: ApiObject;
+  ingress?: k8s.KubeIngress;
+}
+
+/** A scope that carries the app's environment names, for typed overrides. */
+export type Scope<E extends string> = IConstruct & { readonly environmentNames?: readonly E[] };
+
+/**
+ * A long-running HTTP service: Deployment, Service, route (Gateway API
+ * HTTPRoute or Ingress) with TLS, HPA or fixed replicas, PodDisruptionBudget,
+ * NetworkPolicy and ServiceAccount, all on the golden path.
+ */
+export class WebService<E extends string = string> extends Workload<WebServiceProps<E>, WebServiceObjects> {
+  public readonly kind = 'WebService';
+
+  constructor(scope: Scope<E>, id: string, props: WebServiceProps<NoInfer<E>>) {
+    super(scope, id, props);
+  }
+
+  protected ports(p: WebServiceProps<E>): PortProps[] {
+    return [{ name: 'http', port: p.port ?? 8080 }, ...(p.ports ?? [])];
+  }
+
+  protected override validate(problems: ProblemList): void {
+    super.validate(problems);
+    const p = this.props;
+    if (typeof p !== 'object' || p === null) return;
+    if (p.port !== undefined) checkPort(problems, 'port', p.port);
+    if (p.servicePort !== undefined) checkPort(problems, 'servicePort', p.servicePort);
+    const names = new Map<string, string>([['http', 'port']]);
+    const numbers = new Map<number, string>([[p.port ?? 8080, 'port']]);
+    for (const [i, x] of (p.ports ?? []).entries()) {
+      const prop = `ports[${i}]`;
+      if (checkPortName(problems, `${prop}.name`, x.name)) {
+        const other = names.get(x.name);
+        if (other) problems.add(`${prop}.name`, `${show(x.name)} is already the name of ${other}`, 'give each port its own name.');
+        names.set(x.name, prop);
+      }
+      if (checkPort(problems, `${prop}.port`, x.port)) {
+        const other = numbers.get(x.port);
+        if (other) problems.add(`${prop}.port`, `${x.port} is already used by ${other}`, 'give each port its own number.');
+        numbers.set(x.port, prop);
+      }
+    }
+    if (p.route) this.checkRoute(problems, 'route', p.route, undefined);
+  }
+
+  protected override checkOverride(problems: ProblemList, prefix: string, env: string, o: WebServiceOverrides): void {
+    if (o.route) this.checkRoute(problems, `${prefix}.route`, { ...this.props.route, ...o.route }, env);
+  }
+
+  private checkRoute(problems: ProblemList, prop: string, r: RouteProps, only: string | undefined): void {
+    if (r.path !== undefined && !r.path.startsWith('/')) problems.add(`${prop}.path`, `${show(r.path)} does not start with "/"`, `use ${show('/' + r.path)}.`);
+    if (r.host !== undefined) checkDnsSubdomain(problems, `${prop}.host`, r.host);
+    if (r.subdomain !== undefined) checkDnsSubdomain(problems, `${prop}.subdomain`, r.subdomain);
+    if (r.kind !== undefined && r.kind !== 'httproute' && r.kind !== 'ingress') {
+      problems.add(`${prop}.kind`, `${show(r.kind)} is not a route kind`, "use 'httproute' or 'ingress'.");
+    }
+    if (r.host === undefined) {
+      for (const env of this.app.environments) {
+        if (only !== undefined && env.name !== only) continue;
+        if (only === undefined && this.props.overrides?.[env.name as E]?.route !== undefined) continue;
+        if (!env.domain) {
+          problems.add(`${prop}.host`, `is not set and environment '${env.name}' has no domain, so the route has no host name`,
+            `set 'domain' on environment '${env.name}' or a 'host' on the route.`, env.name);
+        }
+      }
+    }
+  }
+
+  protected render(ctx: RenderContext): WebServiceObjects {
+    const p = this.effective(ctx.environment.name);
+    // an override of `route: false` removes the route in that environment
+    const route = (p.route as RouteProps | false | undefined) || undefined;
+    const platform = ctx.platform;
+    const servicePort = p.servicePort ?? 80;
+    const ports = this.ports(p);
+
+    const ingressPorts = ports.map((x) => ({ protocol: x.protocol ?? 'TCP', port: k8s.IntOrString.fromString(x.name) }));
+    const ingress: k8s.NetworkPolicyIngressRule[] = [];
+    if (route && route.kind === 'ingress') {
+      ingress.push({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': platform.ingressControllerNamespace } } }], ports: [ingressPorts[0]] });
+    } else if (route) {
+      ingress.push({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': platform.gateway.namespace } } }], ports: [ingressPorts[0]] });
+    }
+    // pods of the same app may call it (connect() narrows this to the callers)
+    ingress.push({ from: [{ podSelector: { matchLabels: { [PART_OF_LABEL]: this.app.name } } }], ports: ingressPorts });
+
+    const objects = this.renderWorkload(ctx, p, ingress) as WebServiceObjects;
+    const meta = this.metadata(ctx, p);
+
+    objects.service = new k8s.KubeService(ctx.scope, 'Service', {
+      metadata: meta,
+      spec: {
+        type: 'ClusterIP',
+        selector: selectorLabels(this.name),
+        ports: ports.map((x, i) => ({
+          name: x.name, protocol: x.protocol ?? 'TCP', port: i === 0 ? servicePort : x.port, targetPort: k8s.IntOrString.fromString(x.name),
+        })),
+      },
+    });
+
+    if (route) {
+      const host = route.host ?? (route.subdomain ? `${route.subdomain}.${ctx.environment.domain}` : ctx.environment.domain!);
+      const path = route.path ?? '/';
+      if (route.kind === 'ingress') {
+        objects.ingress = new k8s.KubeIngress(ctx.scope, 'Ingress', {
+          metadata: { ...meta, annotations: { ...meta.annotations, 'cert-manager.io/cluster-issuer': platform.clusterIssuer } },
+          spec: {
+            ingressClassName: platform.ingressClassName,
+            tls: [{ hosts: [host], secretName: `${this.name}-tls` }],
+            rules: [{ host, http: { paths: [{ path, pathType: 'Prefix', backend: { service: { name: this.name, port: { number: servicePort } } } }] } }],
+          },
+        });
+      } else {
+        objects.httpRoute = new ApiObject(ctx.scope, 'HTTPRoute', {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: meta,
+          spec: {
+            parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: platform.gateway.name, namespace: platform.gateway.namespace, sectionName: platform.gateway.listener }],
+            hostnames: [host],
+            rules: [{
+              matches: [{ path: { type: 'PathPrefix', value: path } }],
+              backendRefs: [{ group: '', kind: 'Service', name: this.name, port: servicePort, weight: 1 }],
+            }],
+          },
+        });
+      }
+    }
+    return objects;
+  }
+}

@@ -1,0 +1,449 @@
+import { createHash } from 'crypto';
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { Component, RenderContext } from '../core/component';
+import { ProblemList, show } from '../core/errors';
+import { policySelector, selectorLabels, standardLabels, versionLabel } from '../core/labels';
+import { SizeName } from '../core/platform';
+import { checkDnsLabel, checkImage, checkIntRange, parseImage } from '../core/rules';
+import {
+  checkContainer, checkEnv, checkProbes, checkResources, checkSize, ContainerProps, EnvValue, envVars, PortProps, probe, ProbesProps,
+  resolveResources, resourceRequirements, ResourcesProps, restrictedSecurityContext, VolumeProps,
+} from './container';
+
+/** Files mounted from a ConfigMap; a change to them rolls the pods. */
+export interface ConfigFilesProps {
+  /** File name to content. */
+  readonly files: Readonly<Record<string, string>>;
+  /**
+   * Where the files appear in the main container.
+   * @default `/etc/<construct id>`
+   */
+  readonly mountPath?: string;
+}
+
+/** Horizontal autoscaling on resource use. */
+export interface AutoscaleProps {
+  /** Fewest replicas. */
+  readonly min: number;
+  /** Most replicas; must be greater than `min`. */
+  readonly max: number;
+  /**
+   * Target average cpu use, percent of the request.
+   * @default 70 (when memoryPercent is not set either)
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
+   */
+  readonly cpuPercent?: number;
+  /**
+   * Target average memory use, percent of the request.
+   * @default - none
+   */
+  readonly memoryPercent?: number;
+}
+
+/** Egress allowed beyond DNS (and, later, what the workload connects to). */
+export interface EgressRule {
+  /** A CIDR such as `0.0.0.0/0` or `10.20.0.0/16`. */
+  readonly cidr: string;
+  /** @default - none */
+  readonly except?: readonly string[];
+  /** TCP ports; @default - every port */
+  readonly ports?: readonly number[];
+}
+
+/** What may differ per environment. */
+export interface WorkloadOverrides {
+  /** @default - the construct's value */
+  readonly image?: string;
+  /** @default - the construct's value */
+  readonly replicas?: number;
+  /** @default - the construct's value */
+  readonly autoscale?: AutoscaleProps;
+  /** @default - the construct's value */
+  readonly size?: SizeName;
+  /** Merged over the construct's value. @default - the construct's value */
+  readonly resources?: ResourcesProps;
+  /** Merged over the construct's env. @default - the construct's value */
+  readonly env?: Readonly<Record<string, EnvValue>>;
+}
+
+export interface WorkloadProps {
+  /**
+   * The image, pinned by tag or digest (no `:latest`).
+   * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Container
+   */
+  readonly image: string;
+  /** @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** @default - the image's cmd */
+  readonly args?: readonly string[];
+  /**
+   * Environment variables: literals for plain values, `Env.secret(...)` for
+   * anything secret (a literal under a secret-looking name is an error).
+   * @default - none
+   */
+  readonly env?: Readonly<Record<string, EnvValue>>;
+  /**
+   * Config files mounted read-only from a ConfigMap; their content hash is a
+   * pod annotation, so changing a file rolls the pods.
+   * @default - none
+   */
+  readonly config?: ConfigFilesProps;
+  /**
+   * A size preset for requests and limits.
+   * @default - the platform's defaultSize ('small')
+   */
+  readonly size?: SizeName;
+  /** Overrides single values of the size preset. @default - none */
+  readonly resources?: ResourcesProps;
+  /** @default - startup, readiness and liveness HTTP probes on the platform's health paths */
+  readonly probes?: ProbesProps;
+  /** Extra volumes, mounted in the main container. @default - only `/tmp` */
+  readonly volumes?: readonly VolumeProps[];
+  /** Extra containers beside the main one. @default - none */
+  readonly sidecars?: readonly ContainerProps[];
+  /** Containers that run to completion before the main one starts. @default - none */
+  readonly initContainers?: readonly ContainerProps[];
+  /** Extra labels on every object (not selectors). @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Extra annotations on every object. @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Extra annotations on the pods only. @default - none */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** Annotations on the ServiceAccount (e.g. a cloud identity). @default - none */
+  readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * Seconds between SIGTERM and SIGKILL; must exceed the preStop pause.
+   * @default 30
+   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /** Egress beyond DNS. @default - DNS only */
+  readonly egress?: readonly EgressRule[];
+}
+
+/** Replica count or autoscaling: the two are exclusive. */
+export interface ScalingProps {
+  /**
+   * A fixed replica count; exclusive with `autoscale`.
+   * @default 2 when there is no autoscale
+   */
+  readonly replicas?: number;
+  /**
+   * A HorizontalPodAutoscaler; the Deployment then has no `spec.replicas`.
+   * @default - none
+   */
+  readonly autoscale?: AutoscaleProps;
+}
+
+/** The props of a workload with one environment's overrides applied. */
+export interface Effective<P> {
+  readonly props: P;
+  readonly environment?: string;
+}
+
+/** The objects every workload emits; subclasses add theirs. */
+export interface WorkloadObjects {
+  serviceAccount: k8s.KubeServiceAccount;
+  deployment: k8s.KubeDeployment;
+  podDisruptionBudget: k8s.KubePodDisruptionBudget;
+  networkPolicy: k8s.KubeNetworkPolicy;
+  configMap?: k8s.KubeConfigMap;
+  horizontalPodAutoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  [key: string]: ApiObject | undefined;
+}
+
+const TMP_VOLUME = 'tmp';
+const CONFIG_VOLUME = 'config';
+
+/**
+ * The shared base of Deployment-based workloads: pod template with the
+ * golden-path defaults, ServiceAccount, PDB, NetworkPolicy, HPA and config.
+ */
+export abstract class Workload<P extends WorkloadProps & ScalingProps & { readonly overrides?: { readonly [env: string]: WorkloadOverrides | undefined } }, O extends WorkloadObjects>
+  extends Component<O> {
+  /** The props as given (before per-environment overrides). */
+  public readonly props: P;
+
+  protected constructor(scope: IConstruct, id: string, props: P) {
+    super(scope, id);
+    this.props = props;
+  }
+
+  /** The props with one environment's overrides merged in. */
+  protected effective(env: string): P {
+    const o = (this.props.overrides as Record<string, WorkloadOverrides | undefined> | undefined)?.[env];
+    if (!o) return this.props;
+    const merged: Record<string, unknown> = { ...(this.props as object), ...o };
+    if (o.resources) merged.resources = { ...this.props.resources, ...o.resources };
+    if (o.env) merged.env = { ...this.props.env, ...o.env };
+    // an override that sets one of replicas/autoscale replaces the other
+    if (o.replicas !== undefined && o.autoscale === undefined) merged.autoscale = undefined;
+    if (o.autoscale !== undefined && o.replicas === undefined) merged.replicas = undefined;
+    return merged as P;
+  }
+
+  /** The port names and numbers of the main container. */
+  protected abstract ports(props: P): PortProps[];
+
+  protected validate(problems: ProblemList): void {
+    const p = this.props;
+    checkDnsLabel(problems, 'id', this.node.id);
+    if (typeof p !== 'object' || p === null) {
+      problems.add(undefined, 'has no props', 'pass the props object, e.g. { image: "ghcr.io/acme/app:1.0.0" }.');
+      return;
+    }
+    checkImage(problems, 'image', p.image);
+    checkEnv(problems, 'env', p.env);
+    if (checkSize(problems, 'size', this.app.platform, p.size)) {
+      checkResources(problems, 'resources', resolveResources(this.app.platform, p.size ?? this.app.platform.defaultSize, p.resources));
+    }
+    this.checkScaling(problems, p, '', undefined);
+    const ports = this.ports(p);
+    const names = new Set(ports.map((x) => x.name));
+    checkProbes(problems, 'probes', p.probes, names, new Set(ports.map((x) => x.port)));
+    const volumeNames = new Set<string>([TMP_VOLUME, ...(p.config ? [CONFIG_VOLUME] : [])]);
+    for (const [i, v] of (p.volumes ?? []).entries()) {
+      if (!checkDnsLabel(problems, `volumes[${i}].name`, v.name)) continue;
+      if (volumeNames.has(v.name)) problems.add(`volumes[${i}].name`, `${show(v.name)} is used twice (libk8s reserves "tmp" and "config")`, 'give each volume its own name.');
+      volumeNames.add(v.name);
+      if (!v.mountPath?.startsWith('/')) problems.add(`volumes[${i}].mountPath`, `${show(v.mountPath)} is not an absolute path`, 'use a path like "/data".');
+    }
+    const containerNames = new Set<string>([this.node.id]);
+    for (const [list, prop] of [[p.sidecars, 'sidecars'], [p.initContainers, 'initContainers']] as const) {
+      for (const [i, c] of (list ?? []).entries()) {
+        const cp = `${prop}[${i}]`;
+        if (checkDnsLabel(problems, `${cp}.name`, c.name) && containerNames.has(c.name)) {
+          problems.add(`${cp}.name`, `${show(c.name)} is used by another container of this pod`, 'give each container its own name.');
+        }
+        containerNames.add(c.name);
+        checkContainer(problems, cp, c, this.app.platform, volumeNames);
+      }
+    }
+    if (p.config) {
+      for (const f of Object.keys(p.config.files ?? {})) {
+        if (!/^[-._a-zA-Z0-9]+$/.test(f)) problems.add(`config.files.${f}`, `${show(f)} is not a valid ConfigMap key`, 'use letters, digits, "-", "_" and ".".');
+      }
+      if (p.config.mountPath !== undefined && !p.config.mountPath.startsWith('/')) {
+        problems.add('config.mountPath', `${show(p.config.mountPath)} is not an absolute path`, 'use a path like "/etc/app".');
+      }
+    }
+    const grace = p.terminationGracePeriodSeconds;
+    if (grace !== undefined && checkIntRange(problems, 'terminationGracePeriodSeconds', grace, 0, 86400) && grace <= this.app.platform.preStopSeconds) {
+      problems.add('terminationGracePeriodSeconds', `${grace} is not longer than the preStop pause of ${this.app.platform.preStopSeconds} s, so in-flight requests are cut off`,
+        `use more than ${this.app.platform.preStopSeconds}, e.g. 30.`);
+    }
+    for (const [i, e] of (p.egress ?? []).entries()) {
+      if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/.test(e.cidr)) {
+        problems.add(`egress[${i}].cidr`, `${show(e.cidr)} is not a CIDR`, 'use a block like "10.0.0.0/16" or "0.0.0.0/0".');
+      }
+    }
+    this.checkOverrides(problems);
+  }
+
+  private checkOverrides(problems: ProblemList): void {
+    const known = new Set(this.app.environmentNames as readonly string[]);
+    for (const [env, o] of Object.entries((this.props.overrides ?? {}) as Record<string, WorkloadOverrides | undefined>)) {
+      const prefix = `overrides.${env}`;
+      if (!known.has(env)) {
+        problems.add(prefix, `names environment ${show(env)}, which the app does not have`,
+          `use one of the app's environments: ${[...known].join(', ')}.`);
+        continue;
+      }
+      if (!o) continue;
+      if (o.image !== undefined) checkImage(problems, `${prefix}.image`, o.image);
+      if (o.env) checkEnv(problems, `${prefix}.env`, o.env);
+      const eff = this.effective(env);
+      if (o.size !== undefined || o.resources !== undefined) {
+        if (checkSize(problems, `${prefix}.size`, this.app.platform, o.size)) {
+          checkResources(problems, `${prefix}.resources`, resolveResources(this.app.platform, eff.size ?? this.app.platform.defaultSize, eff.resources));
+        }
+      }
+      if (o.replicas !== undefined || o.autoscale !== undefined) this.checkScaling(problems, eff, `${prefix}.`, env);
+      this.checkOverride(problems, prefix, env, o);
+    }
+  }
+
+  /** Subclass hook for override props only it has. */
+  protected checkOverride(_problems: ProblemList, _prefix: string, _env: string, _o: WorkloadOverrides): void {}
+
+  protected checkScaling(problems: ProblemList, p: ScalingProps, prefix: string, env: string | undefined): void {
+    if (p.replicas !== undefined && p.autoscale !== undefined) {
+      problems.add(`${prefix}replicas`, `${p.replicas} is set together with 'autoscale'; a fixed count would fight the autoscaler`,
+        "remove 'replicas' (the autoscaler's min applies) or remove 'autoscale'.", env);
+    }
+    if (p.replicas !== undefined) checkIntRange(problems, `${prefix}replicas`, p.replicas, 0, 1000);
+    const a = p.autoscale;
+    if (a) {
+      const minOk = checkIntRange(problems, `${prefix}autoscale.min`, a.min, 1, 1000, 'use a whole number of at least 1 (a WebService cannot scale to zero).');
+      const maxOk = checkIntRange(problems, `${prefix}autoscale.max`, a.max, 1, 1000);
+      if (minOk && maxOk && a.min > a.max) {
+        problems.add(`${prefix}autoscale`, `min ${a.min} is greater than max ${a.max}`, `set min to at most ${a.max}, or raise max.`, env);
+      } else if (minOk && maxOk && a.min === a.max) {
+        problems.add(`${prefix}autoscale`, `min and max are both ${a.min}, so nothing scales`, `use replicas: ${a.min} instead, or raise max above ${a.min}.`, env);
+      }
+      if (a.cpuPercent !== undefined) checkIntRange(problems, `${prefix}autoscale.cpuPercent`, a.cpuPercent, 1, 1000);
+      if (a.memoryPercent !== undefined) checkIntRange(problems, `${prefix}autoscale.memoryPercent`, a.memoryPercent, 1, 1000);
+    }
+  }
+
+  /** Labels of every object of this workload in `ctx`'s environment. */
+  protected labels(ctx: RenderContext, p: P): Record<string, string> {
+    const ref = parseImage(p.image);
+    return { ...p.labels, ...standardLabels(this.app, ctx.environment, this.name, versionLabel(ref?.tag, ref?.digest)) };
+  }
+
+  protected metadata(ctx: RenderContext, p: P, name = this.name): k8s.ObjectMeta {
+    const annotations = { ...ctx.environment.annotations, ...p.annotations };
+    return {
+      name,
+      namespace: ctx.environment.namespace,
+      labels: this.labels(ctx, p),
+      annotations: Object.keys(annotations).length ? annotations : undefined,
+    };
+  }
+
+  /** Renders the objects every workload has; subclasses add Service, routes and so on. */
+  protected renderWorkload(ctx: RenderContext, p: P, ingress: k8s.NetworkPolicyIngressRule[]): WorkloadObjects {
+    const platform = ctx.platform;
+    const scope = ctx.scope;
+    const meta = this.metadata(ctx, p);
+    const selector = selectorLabels(this.name);
+
+    const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+      metadata: { ...meta, annotations: { ...meta.annotations, ...p.serviceAccountAnnotations } },
+      automountServiceAccountToken: false,
+    });
+
+    let configMap: k8s.KubeConfigMap | undefined;
+    const podAnnotations: Record<string, string> = { 'kubectl.kubernetes.io/default-container': this.name, ...p.podAnnotations };
+    if (p.config) {
+      const data = Object.fromEntries(Object.keys(p.config.files).sort().map((k) => [k, p.config!.files[k]]));
+      configMap = new k8s.KubeConfigMap(scope, 'ConfigMap', { metadata: this.metadata(ctx, p, `${this.name}-config`), data });
+      podAnnotations['libk8s.io/config-hash'] = createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
+    }
+
+    const uid = platform.runAsUser;
+    const ports = this.ports(p);
+    const size = p.size ?? platform.defaultSize;
+    const volumes: k8s.Volume[] = [{ name: TMP_VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }];
+    const mounts: k8s.VolumeMount[] = [{ name: TMP_VOLUME, mountPath: '/tmp' }];
+    if (configMap) {
+      volumes.push({ name: CONFIG_VOLUME, configMap: { name: `${this.name}-config` } });
+      mounts.push({ name: CONFIG_VOLUME, mountPath: p.config!.mountPath ?? `/etc/${this.name}`, readOnly: true });
+    }
+    for (const v of p.volumes ?? []) {
+      const s = v.source;
+      switch (s.type) {
+        case 'emptyDir': volumes.push({ name: v.name, emptyDir: { medium: s.medium, sizeLimit: s.sizeLimit ? k8s.Quantity.fromString(s.sizeLimit) : undefined } }); break;
+        case 'configMap': volumes.push({ name: v.name, configMap: { name: s.configMap } }); break;
+        case 'secret': volumes.push({ name: v.name, secret: { secretName: s.secret } }); break;
+        case 'persistentVolumeClaim': volumes.push({ name: v.name, persistentVolumeClaim: { claimName: s.claimName } }); break;
+      }
+      mounts.push({ name: v.name, mountPath: v.mountPath, readOnly: v.readOnly ?? (s.type === 'configMap' || s.type === 'secret') });
+    }
+
+    const primary = ports[0]?.port;
+    const main: k8s.Container = {
+      name: this.name,
+      image: p.image,
+      imagePullPolicy: 'Always',
+      command: p.command ? [...p.command] : undefined,
+      args: p.args ? [...p.args] : undefined,
+      env: envVars(p.env),
+      ports: ports.length ? ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol ?? 'TCP' })) : undefined,
+      resources: resourceRequirements(resolveResources(platform, size, p.resources)),
+      securityContext: restrictedSecurityContext(uid),
+      startupProbe: p.probes?.startup === false ? undefined : probe('startup', p.probes?.startup, platform, primary),
+      readinessProbe: probe('readiness', p.probes?.readiness, platform, primary),
+      livenessProbe: p.probes?.liveness === false ? undefined : probe('liveness', p.probes?.liveness, platform, primary),
+      lifecycle: { preStop: { exec: { command: ['sleep', String(platform.preStopSeconds)] } } },
+      volumeMounts: mounts,
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+    };
+    const extra = (c: ContainerProps): k8s.Container => ({
+      name: c.name,
+      image: c.image,
+      imagePullPolicy: 'Always',
+      command: c.command ? [...c.command] : undefined,
+      args: c.args ? [...c.args] : undefined,
+      env: envVars(c.env),
+      ports: c.ports?.length ? c.ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol ?? 'TCP' })) : undefined,
+      resources: resourceRequirements(resolveResources(platform, c.size ?? 'nano', c.resources)),
+      securityContext: restrictedSecurityContext(uid),
+      volumeMounts: [{ name: TMP_VOLUME, mountPath: '/tmp' }, ...(c.mounts ?? []).map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly }))],
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+    });
+
+    const podSpec: k8s.PodSpec = {
+      serviceAccountName: this.name,
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      priorityClassName: platform.priorityClassName,
+      terminationGracePeriodSeconds: p.terminationGracePeriodSeconds ?? 30,
+      securityContext: {
+        runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+        maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'],
+      })),
+      initContainers: p.initContainers?.length ? p.initContainers.map(extra) : undefined,
+      containers: [main, ...(p.sidecars ?? []).map(extra)],
+      volumes,
+    };
+
+    const autoscale = p.autoscale;
+    const deployment = new k8s.KubeDeployment(scope, 'Deployment', {
+      metadata: meta,
+      spec: {
+        replicas: autoscale ? undefined : p.replicas ?? 2,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        template: { metadata: { labels: this.labels(ctx, p), annotations: podAnnotations }, spec: podSpec },
+      },
+    });
+
+    const podDisruptionBudget = new k8s.KubePodDisruptionBudget(scope, 'PodDisruptionBudget', {
+      metadata: meta,
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+    });
+
+    let horizontalPodAutoscaler: k8s.KubeHorizontalPodAutoscalerV2 | undefined;
+    if (autoscale) {
+      const metrics: k8s.MetricSpecV2[] = [];
+      const cpu = autoscale.cpuPercent ?? (autoscale.memoryPercent === undefined ? 70 : undefined);
+      if (cpu !== undefined) metrics.push({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: cpu } } });
+      if (autoscale.memoryPercent !== undefined) metrics.push({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: autoscale.memoryPercent } } });
+      horizontalPodAutoscaler = new k8s.KubeHorizontalPodAutoscalerV2(scope, 'HorizontalPodAutoscaler', {
+        metadata: meta,
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+          minReplicas: autoscale.min,
+          maxReplicas: autoscale.max,
+          metrics,
+          behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+        },
+      });
+    }
+
+    const egress: k8s.NetworkPolicyEgressRule[] = [{
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
+    }];
+    for (const e of p.egress ?? []) {
+      egress.push({
+        to: [{ ipBlock: { cidr: e.cidr, except: e.except ? [...e.except] : undefined } }],
+        ports: e.ports?.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
+      });
+    }
+    const networkPolicy = new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
+      metadata: meta,
+      spec: { podSelector: { matchLabels: policySelector(this.name) }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
+    });
+
+    return { serviceAccount, configMap, deployment, podDisruptionBudget, horizontalPodAutoscaler, networkPolicy };
+  }
+}
