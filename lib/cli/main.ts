@@ -91,7 +91,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO()): Pr
 async function synth(args: SynthArgs, io: CliIO): Promise<number> {
   const entry = path.resolve(io.cwd, args.entry);
   if (!fs.existsSync(entry)) {
-    io.err(`libk8s synth: no program at ${path.relative(io.cwd, entry) || entry}. Pass the entry file (libk8s synth path/to/main.ts) or create infra/main.ts.`);
+    io.err(`libk8s synth: no program at ${shortPath(io.cwd, entry)}. Pass the entry file (libk8s synth path/to/main.ts) or create infra/main.ts.`);
     return EXIT_USAGE;
   }
   const started = process.hrtime.bigint();
@@ -108,7 +108,7 @@ async function synth(args: SynthArgs, io: CliIO): Promise<number> {
     if (err && err.name === 'Libk8sError') {
       io.err(`libk8s synth: ${err.message}\nNothing was written; the previous output is unchanged.`);
     } else {
-      io.err(`libk8s synth: the program ${path.relative(io.cwd, entry)} failed:\n${err?.stack ?? String(e)}\nNothing was written; the previous output is unchanged.`);
+      io.err(`libk8s synth: the program ${shortPath(io.cwd, entry)} failed:\n${err?.stack ?? String(e)}\nNothing was written; the previous output is unchanged.`);
     }
     return EXIT_INVALID;
   } finally {
@@ -117,19 +117,25 @@ async function synth(args: SynthArgs, io: CliIO): Promise<number> {
     restoreEnv('LIBK8S_ENVIRONMENTS', saved.envs);
   }
   if (results.length === 0) {
-    io.err(`libk8s synth: ${path.relative(io.cwd, entry)} ran but never called app.synth(); add app.synth() at its end.`);
+    io.err(`libk8s synth: ${shortPath(io.cwd, entry)} ran but never called app.synth(); add app.synth() at its end.`);
     return EXIT_INVALID;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (!args.quiet) {
     for (const r of results) {
       for (const e of r.environments) {
-        io.out(`${r.app} ${e.environment}: ${e.objects} objects, ${e.files} files, ${formatBytes(e.bytes)} -> ${path.relative(io.cwd, e.directory) || '.'} (${e.millis} ms)`);
+        io.out(`${r.app} ${e.environment}: ${e.objects} objects, ${e.files} files, ${formatBytes(e.bytes)} -> ${shortPath(io.cwd, e.directory)} (${e.millis} ms)`);
       }
     }
     io.out(`synthesized in ${seconds.toFixed(2)} s`);
   }
   return EXIT_OK;
+}
+
+/** A path relative to the working directory when it lies below it, else absolute. */
+function shortPath(cwd: string, p: string): string {
+  const rel = path.relative(cwd, p);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
 }
 
 function restoreEnv(key: string, value: string | undefined): void {
