@@ -15,6 +15,8 @@ Commands:
 Options for synth:
   --out DIR         Output directory (default: the App's outdir, 'dist').
   --env NAME        Only this environment; repeat for several.
+  --guardrails MODE enforce (default): refuse to write while an error-level
+                    finding remains; warn: write and report; off: skip them.
   --quiet           Print nothing on success.
 
   -h, --help        Show this help.
@@ -33,6 +35,7 @@ interface SynthArgs {
   out?: string;
   envs: string[];
   quiet: boolean;
+  guardrails?: 'enforce' | 'warn' | 'off';
 }
 
 class UsageError extends Error {}
@@ -52,6 +55,11 @@ function parseSynthArgs(args: readonly string[]): SynthArgs {
     if (a === '--out' || a.startsWith('--out=')) parsed.out = value('--out');
     else if (a === '--env' || a.startsWith('--env=')) parsed.envs.push(...value('--env').split(',').filter(Boolean));
     else if (a === '--quiet' || a === '-q') parsed.quiet = true;
+    else if (a === '--guardrails' || a.startsWith('--guardrails=')) {
+      const mode = value('--guardrails');
+      if (mode !== 'enforce' && mode !== 'warn' && mode !== 'off') throw new UsageError(`--guardrails takes enforce, warn or off, not ${JSON.stringify(mode)}`);
+      parsed.guardrails = mode;
+    }
     else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
     else if (entrySeen) throw new UsageError(`only one entry file may be given (got ${parsed.entry} and ${a})`);
     else { parsed.entry = a; entrySeen = true; }
@@ -71,7 +79,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO()): Pr
     return command === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (command === '-v' || command === '--version') {
-    io.out(require('../../package.json').version);
+    io.out(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
     return EXIT_OK;
   }
   if (command !== 'synth') {
@@ -98,14 +106,15 @@ async function synth(args: SynthArgs, io: CliIO): Promise<number> {
   const sinkKey = Symbol.for('libk8s.synth-results');
   const results: any[] = [];
   (globalThis as any)[sinkKey] = results;
-  const saved = { out: process.env.LIBK8S_OUTDIR, envs: process.env.LIBK8S_ENVIRONMENTS };
+  const saved = { out: process.env.LIBK8S_OUTDIR, envs: process.env.LIBK8S_ENVIRONMENTS, guardrails: process.env.LIBK8S_GUARDRAILS };
   if (args.out) process.env.LIBK8S_OUTDIR = path.resolve(io.cwd, args.out);
   if (args.envs.length) process.env.LIBK8S_ENVIRONMENTS = args.envs.join(',');
+  if (args.guardrails) process.env.LIBK8S_GUARDRAILS = args.guardrails;
   try {
     loadProgram(entry);
   } catch (e) {
     const err = e as Error;
-    if (err && err.name === 'Libk8sError') {
+    if (err && (err.name === 'Libk8sError' || err.name === 'GuardrailsError')) {
       io.err(`libk8s synth: ${err.message}\nNothing was written; the previous output is unchanged.`);
     } else {
       io.err(`libk8s synth: the program ${shortPath(io.cwd, entry)} failed:\n${err?.stack ?? String(e)}\nNothing was written; the previous output is unchanged.`);
@@ -115,6 +124,7 @@ async function synth(args: SynthArgs, io: CliIO): Promise<number> {
     delete (globalThis as any)[sinkKey];
     restoreEnv('LIBK8S_OUTDIR', saved.out);
     restoreEnv('LIBK8S_ENVIRONMENTS', saved.envs);
+    restoreEnv('LIBK8S_GUARDRAILS', saved.guardrails);
   }
   if (results.length === 0) {
     io.err(`libk8s synth: ${shortPath(io.cwd, entry)} ran but never called app.synth(); add app.synth() at its end.`);
@@ -146,9 +156,12 @@ function restoreEnv(key: string, value: string | undefined): void {
 /** Runs a TypeScript or JavaScript program in this process, without a build step. */
 function loadProgram(entry: string): void {
   if (/\.[cm]?ts$/.test(entry)) {
+    // loaded lazily: only a TypeScript entry needs the transpiler
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const tsx = require('tsx/cjs/api') as { require: (id: string, from: string) => unknown };
     tsx.require(entry, __filename);
   } else {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(entry);
   }
 }

@@ -6,6 +6,9 @@ import { Platform, PlatformProps, resolvePlatform } from './platform';
 import { checkDnsLabel, checkDnsSubdomain } from './rules';
 import { renderApp, RenderedEnvironment } from './render';
 import { synthToDisk, SynthOptions, SynthResult } from './synth';
+import { blocking, Guardrails } from '../guardrails/engine';
+import { GuardrailsError } from '../guardrails/format';
+import { Report, Subject } from '../guardrails/types';
 
 export interface AppProps<E extends string = string> {
   /**
@@ -52,6 +55,7 @@ export class App<E extends string = string> extends Construct {
   public readonly environmentNames: readonly E[];
 
   private readonly props: AppProps<E>;
+  private guardrailsEngine?: Guardrails;
 
   constructor(props: AppProps<E>) {
     super(undefined as unknown as Construct, '');
@@ -111,7 +115,19 @@ export class App<E extends string = string> extends Construct {
     }
     problems.push(...own.all);
     const components = this.components;
-    for (const c of components) problems.push(...c.collectProblems());
+    let guardrails: Guardrails | undefined;
+    try {
+      guardrails = this.guardrails;
+    } catch (e) {
+      if (e instanceof Libk8sError) problems.push(...e.problems);
+      else throw e;
+    }
+    for (const c of components) {
+      problems.push(...c.collectProblems());
+      if (guardrails && c.waivers.length) {
+        problems.push(...guardrails.checkWaivers(c.waivers, 'waive', { kind: c.kind, id: c.node.id, path: c.displayPath, message: '' }));
+      }
+    }
     problems.push(...findNameClashes(components));
     return problems;
   }
@@ -127,6 +143,29 @@ export class App<E extends string = string> extends Construct {
     return renderApp(this, selected);
   }
 
+  /** The guardrails engine configured by the platform. */
+  public get guardrails(): Guardrails {
+    this.guardrailsEngine ??= new Guardrails(this.platform.guardrails);
+    return this.guardrailsEngine;
+  }
+
+  /** Runs the guardrails over rendered environments: one report per environment. */
+  public check(rendered: readonly RenderedEnvironment[]): Report[] {
+    const engine = this.guardrails;
+    const waivers = this.components.flatMap((c) => c.waivers);
+    return rendered.map((r) => engine.check(r.objects.map((o): Subject => {
+      const c = o.component;
+      return {
+        manifest: o.manifest,
+        origin: {
+          environment: r.environment.name,
+          construct: { kind: c.kind, id: c.node.id, path: c.displayPath },
+          get location() { return c.location; },
+        },
+      };
+    }), waivers));
+  }
+
   /**
    * Validates, renders and writes every environment to `<outdir>/<env>/<app>/`.
    * The write is atomic: on any problem nothing on disk changes.
@@ -136,7 +175,11 @@ export class App<E extends string = string> extends Construct {
     const fromCli = cliOverrides();
     const environments = options.environments ?? fromCli.environments;
     const rendered = this.render({ environments });
-    const result = synthToDisk(this, rendered, { outdir: options.outdir ?? fromCli.outdir ?? this.outdir });
+    const mode = options.guardrails ?? fromCli.guardrails ?? 'enforce';
+    const reports = mode === 'off' ? [] : this.check(rendered);
+    const failing = reports.flatMap(blocking);
+    if (mode === 'enforce' && failing.length > 0) throw new GuardrailsError(reports, failing);
+    const result = { ...synthToDisk(this, rendered, { outdir: options.outdir ?? fromCli.outdir ?? this.outdir }), reports };
     reportToCli(result);
     return result;
   }
@@ -193,12 +236,15 @@ function findNameClashes(components: readonly Component[]): Problem[] {
 interface CliOverrides {
   readonly outdir?: string;
   readonly environments?: string[];
+  readonly guardrails?: 'enforce' | 'warn' | 'off';
 }
 
 /** Under `libk8s synth`, the CLI passes --out and --env through the environment. */
 function cliOverrides(): CliOverrides {
   const envs = process.env.LIBK8S_ENVIRONMENTS;
+  const mode = process.env.LIBK8S_GUARDRAILS;
   return {
+    guardrails: mode === 'enforce' || mode === 'warn' || mode === 'off' ? mode : undefined,
     outdir: process.env.LIBK8S_OUTDIR || undefined,
     environments: envs ? envs.split(',').filter(Boolean) : undefined,
   };

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import type { App } from './app';
 import { ProblemList, Problem } from './errors';
 import { Environment } from './environment';
+import type { Waiver } from '../guardrails/types';
 import { Platform } from './platform';
 import { CallSite, SourceLocation } from './source';
 
@@ -59,6 +60,7 @@ export abstract class Component<TObjects extends Record<string, ApiObject | unde
   private readonly callSite = new CallSite();
   private readonly patchList: ComponentPatch[] = [];
   private readonly customizers: Array<(objects: TObjects, ctx: RenderContext) => void> = [];
+  private readonly waiverList: Waiver[] = [];
 
   protected constructor(scope: IConstruct, id: string) {
     super(scope, id);
@@ -100,6 +102,24 @@ export abstract class Component<TObjects extends Record<string, ApiObject | unde
     return this;
   }
 
+  /**
+   * Waives a guardrail rule for this construct's objects. The reason is
+   * required; waived findings are still reported, marked as waived.
+   *
+   * @param rule the rule id (or its kube-score, Polaris or kube-linter alias)
+   * @param reason why the rule does not apply here
+   * @param scope narrow it to one object kind, name or environment
+   */
+  public waive(rule: string, reason: string, scope: { kind?: string; name?: string; environment?: string } = {}): this {
+    this.waiverList.push({ rule, reason, construct: this.displayPath, ...scope });
+    return this;
+  }
+
+  /** @internal the waivers added with waive(). */
+  public get waivers(): readonly Waiver[] {
+    return this.waiverList;
+  }
+
   /** @internal the patches added with addJsonPatch. */
   public get patches(): readonly ComponentPatch[] {
     return this.patchList;
@@ -119,6 +139,15 @@ export abstract class Component<TObjects extends Record<string, ApiObject | unde
   public collectProblems(): readonly Problem[] {
     const list = this.problems();
     this.validate(list);
+    // a patch scoped to an environment the app does not have would never apply
+    const known = this.app.environmentNames as readonly string[];
+    for (const patch of this.patchList) {
+      const env = patch.target.environment;
+      if (env !== undefined && !known.includes(env)) {
+        list.add('addJsonPatch', `targets environment ${JSON.stringify(env)}, which the app does not have, so the patch would never apply`,
+          `use one of the app's environments: ${known.join(', ')}.`);
+      }
+    }
     return list.all;
   }
 

@@ -80,6 +80,16 @@ function remove(doc: unknown, pointer: string): unknown {
   return old;
 }
 
+/** RFC 6902 equality: objects are equal whatever the order of their members. */
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!isContainer(a) || !isContainer(b) || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => deepEqual(x, (b as unknown[])[i]));
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
 function clone<T>(v: T): T {
   return v === undefined ? v : JSON.parse(JSON.stringify(v));
 }
@@ -99,7 +109,7 @@ export function applyPatch(doc: Record<string, unknown>, ops: readonly PatchOp[]
       case 'copy': add(doc, op.path, clone(get(doc, op.from!))); break;
       case 'test': {
         const actual = get(doc, op.path);
-        if (JSON.stringify(actual) !== JSON.stringify(op.value)) {
+        if (!deepEqual(actual, op.value)) {
           throw new PatchError(`test of ${JSON.stringify(op.path)} failed: expected ${JSON.stringify(op.value)}, found ${JSON.stringify(actual)}`);
         }
         break;

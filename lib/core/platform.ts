@@ -1,3 +1,5 @@
+import type { GuardrailsProps } from '../guardrails/types';
+
 /**
  * What the platform team decides once for every app: the golden path's
  * defaults. App teams normally get these from their platform package.
@@ -112,6 +114,12 @@ export interface PlatformProps {
    * @default 'libk8s.io/team'
    */
   readonly teamLabel?: string;
+  /**
+   * The guardrails every synth runs: packs, severities, the platform's own
+   * rules and waivers.
+   * @default - every built-in pack at its own severities
+   */
+  readonly guardrails?: GuardrailsProps;
 }
 
 /** Platform config with every default resolved. */
@@ -128,6 +136,7 @@ export interface Platform {
   readonly healthPaths: { readonly startup: string; readonly readiness: string; readonly liveness: string };
   readonly preStopSeconds: number;
   readonly teamLabel: string;
+  readonly guardrails: GuardrailsProps;
 }
 
 export function resolvePlatform(props: PlatformProps = {}): Platform {
@@ -144,5 +153,6 @@ export function resolvePlatform(props: PlatformProps = {}): Platform {
     healthPaths: { startup: '/healthz', readiness: '/readyz', liveness: '/livez', ...props.healthPaths },
     preStopSeconds: props.preStopSeconds ?? 5,
     teamLabel: props.teamLabel ?? 'libk8s.io/team',
+    guardrails: props.guardrails ?? {},
   };
 }

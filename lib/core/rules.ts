@@ -128,8 +128,11 @@ export function parseImage(value: string): ImageRef | undefined {
   return { repository: m[1], tag: m[2], digest: m[3] };
 }
 
-/** Environment variable names whose values must never be literals in a manifest. */
-export const SECRET_LOOKING_NAME = /(PASSW(OR)?D|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH)/i;
+/**
+ * Environment variable names whose values must never be literals in a manifest.
+ * AUTH counts only as a whole word (AUTH, BASIC_AUTH, not AUTHOR or OAUTH_ISSUER_URL).
+ */
+export const SECRET_LOOKING_NAME = /(PASSW(OR)?D|SECRET|TOKEN(?!IZ)|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|(^|[^A-Z])AUTH([^A-Z]|$))/i;
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 

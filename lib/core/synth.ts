@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { App } from './app';
+import type { Report } from '../guardrails/types';
 import type { RenderedEnvironment } from './render';
 import { toYaml } from './yaml';
 
@@ -15,6 +16,12 @@ export interface SynthOptions {
    * @default - the CLI's `--env`, else every environment
    */
   readonly environments?: readonly string[];
+  /**
+   * `enforce` refuses to write while an error-level finding remains, `warn`
+   * writes and reports, `off` skips the guardrails.
+   * @default - the CLI's `--guardrails`, else 'enforce'
+   */
+  readonly guardrails?: 'enforce' | 'warn' | 'off';
 }
 
 export interface EnvironmentSummary {
@@ -33,6 +40,8 @@ export interface SynthResult {
   readonly app: string;
   readonly outdir: string;
   readonly environments: readonly EnvironmentSummary[];
+  /** The guardrails report of each environment (empty when they were off). */
+  readonly reports?: readonly Report[];
 }
 
 /** The files of one environment: path relative to its app folder, and content. */

@@ -194,7 +194,7 @@ export function resolveResources(platform: Platform, size: SizeName, override: R
 }
 
 export function checkSize(problems: ProblemList, prop: string, platform: Platform, size: string | undefined): boolean {
-  if (size !== undefined && !(size in platform.sizes)) {
+  if (size !== undefined && !Object.prototype.hasOwnProperty.call(platform.sizes, size)) {
     problems.add(prop, `${show(size)} is not a size preset`, `use one of: ${Object.keys(platform.sizes).join(', ')}.`);
     return false;
   }

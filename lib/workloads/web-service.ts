@@ -36,7 +36,7 @@ export interface RouteProps {
 
 /** What may differ per environment for a WebService. */
 export interface WebServiceOverrides extends WorkloadOverrides {
-  /** @default - the construct's value */
+  /** Merged over the construct's route; `false` removes the route. @default - the construct's value */
   readonly route?: RouteProps | false;
 }
 
@@ -90,23 +90,29 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
 
   protected override validate(problems: ProblemList): void {
     super.validate(problems);
+    const id = this.node.id;
+    if (/^[0-9]/.test(id) && id.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(id)) {
+      // the id names the Service, and a Service name is a DNS-1035 label
+      problems.add('id', `${show(id)} starts with a digit, but it is the Service's name, which must start with a letter (DNS-1035 label)`,
+        `use a name like ${show(`svc-${id}`.slice(0, 63).replace(/-+$/, ''))}.`);
+    }
     const p = this.props;
     if (typeof p !== 'object' || p === null) return;
     if (p.port !== undefined) checkPort(problems, 'port', p.port);
     if (p.servicePort !== undefined) checkPort(problems, 'servicePort', p.servicePort);
-    const names = new Map<string, string>([['http', 'port']]);
-    const numbers = new Map<number, string>([[p.port ?? 8080, 'port']]);
+    const names = new Map<string, string>([['http', `'port' (the main port is always named "http")`]]);
+    const numbers = new Map<number, string>([[p.port ?? 8080, p.port === undefined ? `'port' (8080 by default)` : `'port'`]]);
     for (const [i, x] of (p.ports ?? []).entries()) {
       const prop = `ports[${i}]`;
       if (checkPortName(problems, `${prop}.name`, x.name)) {
         const other = names.get(x.name);
         if (other) problems.add(`${prop}.name`, `${show(x.name)} is already the name of ${other}`, 'give each port its own name.');
-        names.set(x.name, prop);
+        names.set(x.name, `'${prop}'`);
       }
       if (checkPort(problems, `${prop}.port`, x.port)) {
         const other = numbers.get(x.port);
         if (other) problems.add(`${prop}.port`, `${x.port} is already used by ${other}`, 'give each port its own number.');
-        numbers.set(x.port, prop);
+        numbers.set(x.port, `'${prop}'`);
       }
     }
     if (p.route) this.checkRoute(problems, 'route', p.route, undefined);
@@ -137,8 +143,9 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
 
   protected render(ctx: RenderContext): WebServiceObjects {
     const p = this.effective(ctx.environment.name);
-    // an override of `route: false` removes the route in that environment
-    const route = (p.route as RouteProps | false | undefined) || undefined;
+    // an override's route is merged over the construct's (as validate() checks it); `route: false` removes it
+    const overridden = this.props.overrides?.[ctx.environment.name as E]?.route;
+    const route = overridden === false ? undefined : overridden ? { ...this.props.route, ...overridden } : this.props.route;
     const platform = ctx.platform;
     const servicePort = p.servicePort ?? 80;
     const ports = this.ports(p);

@@ -1,0 +1,7 @@
+import { Rule } from '../types';
+import { OWNERSHIP_RULES } from './ownership';
+import { PRODUCTION_RULES } from './production';
+import { PSS_RULES } from './pss';
+
+/** Every built-in rule, in pack order. */
+export const BUILTIN_RULES: readonly Rule[] = [...PSS_RULES, ...PRODUCTION_RULES, ...OWNERSHIP_RULES];

@@ -1,0 +1,3 @@
+import { Rule } from '../types';
+
+export const OWNERSHIP_RULES: readonly Rule[] = [];

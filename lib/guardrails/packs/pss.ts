@@ -1,0 +1,3 @@
+import { Rule } from '../types';
+
+export const PSS_RULES: readonly Rule[] = [];

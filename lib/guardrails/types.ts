@@ -1,0 +1,130 @@
+import type { SourceLocation } from '../core/source';
+
+/** How bad a finding is. `error` fails `synth` and `check`; the others are reported. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** The built-in packs. */
+export type PackName = 'pss-baseline' | 'pss-restricted' | 'production' | 'ownership';
+
+/** Where an object came from: a construct in a program, or a YAML file. */
+export interface Origin {
+  /** The environment the object was synthesized for. */
+  readonly environment?: string;
+  /** The construct that produced it. */
+  readonly construct?: { readonly kind: string; readonly id: string; readonly path: string };
+  /** The line in the user's program that created the construct. */
+  readonly location?: SourceLocation;
+  /** The YAML file the object was read from (`libk8s check`), and its first line. */
+  readonly file?: string;
+  readonly line?: number;
+}
+
+/** One Kubernetes object under check. */
+export interface Subject {
+  readonly manifest: Readonly<Record<string, any>>;
+  readonly origin: Origin;
+}
+
+/** What a rule reports about one object. */
+export interface Violation {
+  /** What is wrong, with the value: `container 'app' runs as root (runAsUser 0)`. */
+  readonly message: string;
+  /** JSON path of the field, e.g. `spec.template.spec.containers[0].securityContext.runAsUser`. */
+  readonly field?: string;
+  /** How to fix it, when more specific than the rule's fix. */
+  readonly fix?: string;
+}
+
+/** Lookups across every object checked together (one environment, or one `check` run). */
+export interface RuleContext {
+  /** Every object of the set. */
+  readonly subjects: readonly Subject[];
+  /** Objects of a kind (and, optionally, in a namespace). */
+  ofKind(kind: string, namespace?: string): readonly Subject[];
+  /** The rule's options from the policy, if any. */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** Ids of the same check in the tools platform teams already know. */
+export interface RuleAliases {
+  readonly kubeScore?: string;
+  readonly polaris?: string;
+  readonly kubeLinter?: string;
+}
+
+/**
+ * A guardrail. `check` sees one object and, through the context, the whole
+ * set, and returns what is wrong (nothing when all is well).
+ */
+export interface Rule {
+  /** Stable id, kebab-case: `run-as-non-root`. Platform rules use a prefix: `acme/cost-center`. */
+  readonly id: string;
+  /** The pack the rule belongs to (a platform's own name for custom rules). */
+  readonly pack: string;
+  readonly severity: Severity;
+  /** One line: what the rule requires. */
+  readonly description: string;
+  /** How to fix a violation in a libk8s program (or a manifest). */
+  readonly fix: string;
+  readonly aliases?: RuleAliases;
+  /** The kinds the rule looks at; the engine calls `check` only for these. */
+  readonly kinds: readonly string[];
+  check(subject: Subject, ctx: RuleContext): readonly Violation[] | undefined;
+}
+
+/** An explicit, reasoned exception to a rule. */
+export interface Waiver {
+  /** The rule id (or an alias such as the Polaris id). */
+  readonly rule: string;
+  /** Why the rule does not apply; required. */
+  readonly reason: string;
+  /** Only objects of this construct (id or path). @default - every construct */
+  readonly construct?: string;
+  /** Only objects of this kind. @default - every kind */
+  readonly kind?: string;
+  /** Only the object of this name. @default - every name */
+  readonly name?: string;
+  /** Only in this environment. @default - every environment */
+  readonly environment?: string;
+}
+
+/** A finding: one violation of one rule by one object. */
+export interface Finding {
+  readonly rule: string;
+  readonly pack: string;
+  readonly severity: Severity;
+  readonly aliases: RuleAliases;
+  readonly message: string;
+  readonly fix: string;
+  readonly field?: string;
+  readonly object: { readonly apiVersion: string; readonly kind: string; readonly name: string; readonly namespace?: string };
+  readonly origin: Origin;
+  /** Set when a waiver covers the finding; waived findings never fail a run. */
+  readonly waived?: { readonly reason: string };
+}
+
+/** The result of one guardrails run. */
+export interface Report {
+  readonly findings: readonly Finding[];
+  /** Kinds that no enabled rule looks at: listed, never silently passed. */
+  readonly unchecked: readonly { readonly kind: string; readonly count: number }[];
+  /** Objects checked. */
+  readonly objects: number;
+}
+
+/** The guardrails configuration, normally set by the platform. */
+export interface GuardrailsProps {
+  /**
+   * The built-in packs to run.
+   * @default ['pss-baseline', 'pss-restricted', 'production', 'ownership']
+   */
+  readonly packs?: readonly PackName[];
+  /** Severity per rule id (or alias); `off` disables a rule. @default - each rule's own */
+  readonly severities?: Readonly<Record<string, Severity | 'off'>>;
+  /** The platform's own rules. @default - none */
+  readonly rules?: readonly Rule[];
+  /** Waivers that apply to every app of the platform. @default - none */
+  readonly waivers?: readonly Waiver[];
+  /** Options per rule id, read by the rule through `ctx.options`. @default - none */
+  readonly options?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
