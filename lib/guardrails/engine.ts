@@ -103,12 +103,10 @@ export class Guardrails {
     const unchecked = new Map<string, number>();
     for (const subject of subjects) {
       const kind = subject.manifest.kind;
-      const rules = this.byKind.get(kind) ?? [];
-      if (rules.length === 0) {
-        unchecked.set(kind, (unchecked.get(kind) ?? 0) + 1);
-        continue;
-      }
-      for (const { rule, severity } of rules) {
+      const specific = this.byKind.get(kind) ?? [];
+      // rules on every kind (labels, annotations) do not count as understanding a kind
+      if (specific.length === 0) unchecked.set(kind, (unchecked.get(kind) ?? 0) + 1);
+      for (const { rule, severity } of [...specific, ...(this.byKind.get('*') ?? [])]) {
         const violations = rule.check(subject, contexts.get(rule)!) ?? [];
         for (const v of violations) {
           const m = subject.manifest;

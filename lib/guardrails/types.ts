@@ -67,7 +67,11 @@ export interface Rule {
   /** How to fix a violation in a libk8s program (or a manifest). */
   readonly fix: string;
   readonly aliases?: RuleAliases;
-  /** The kinds the rule looks at; the engine calls `check` only for these. */
+  /**
+   * The kinds the rule looks at; the engine calls `check` only for these.
+   * `['*']` is every kind (for metadata rules); such rules do not count as
+   * understanding a kind, so a kind only they see is still listed as unchecked.
+   */
   readonly kinds: readonly string[];
   check(subject: Subject, ctx: RuleContext): readonly Violation[] | undefined;
 }
