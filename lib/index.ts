@@ -20,3 +20,9 @@ export { BUILTIN_RULES } from './guardrails/packs';
 export {
   Severity, PackName, Origin, Subject, Violation, RuleContext, RuleAliases, Rule, Waiver, Finding, Report, GuardrailsProps,
 } from './guardrails/types';
+export { formatTable, TableOptions } from './guardrails/reporters/table';
+export { formatJson, toJsonReport, JsonReport, JsonFinding, JsonOptions } from './guardrails/reporters/json';
+export {
+  formatSarif, toSarif, SARIF_SCHEMA, SarifLog, SarifRun, SarifRule, SarifResult, SarifLocation, SarifNotification, SarifLevel, SarifOptions,
+} from './guardrails/reporters/sarif';
+export { summarize, formatSummary, InputError, ReportSummary, Reports } from './guardrails/reporters/summary';

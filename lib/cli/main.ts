@@ -1,5 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { formatJson } from '../guardrails/reporters/json';
+import { formatSarif } from '../guardrails/reporters/sarif';
+import { formatTable } from '../guardrails/reporters/table';
+import type { Report } from '../guardrails/types';
 
 /** Exit codes: 0 ok, 1 the program is invalid (or failed), 2 the command line is wrong. */
 export const EXIT_OK = 0;
@@ -11,24 +15,40 @@ const USAGE = `Usage: libk8s <command> [options]
 Commands:
   synth [entry]     Run the program (default: infra/main.ts) and write every
                     environment's manifests to <out>/<environment>/<app>/.
+  check PATH...     Run the guardrails over Kubernetes YAML: files, and the
+                    *.yaml/*.yml files below directories.
 
 Options for synth:
   --out DIR         Output directory (default: the App's outdir, 'dist').
   --env NAME        Only this environment; repeat for several.
   --guardrails MODE enforce (default): refuse to write while an error-level
                     finding remains; warn: write and report; off: skip them.
+  --report FILE     Also write the guardrails findings to FILE.
+  --format FORMAT   The --report format: table, json or sarif (default: by
+                    FILE's extension, .json or .sarif, else table).
   --quiet           Print nothing on success.
+
+Options for check:
+  --packs LIST      Only these built-in packs, comma-separated: pss-baseline,
+                    pss-restricted, production, ownership (default: all).
+  --format FORMAT   table (default), json or sarif.
+  --output FILE     Write the report to FILE instead of standard output.
 
   -h, --help        Show this help.
   -v, --version     Show the version.
 
-Exit codes: 0 ok, 1 invalid program (every problem is listed), 2 usage error.`;
+Exit codes: 0 ok, 1 invalid program or manifests, or error findings remain
+(every problem is listed), 2 usage error.`;
 
 export interface CliIO {
   readonly out: (s: string) => void;
   readonly err: (s: string) => void;
   readonly cwd: string;
+  /** Whether `out` and `err` take ANSI colours (terminals without NO_COLOR). @default - no colour */
+  readonly color?: { readonly out: boolean; readonly err: boolean };
 }
+
+type ReportFormat = 'table' | 'json' | 'sarif';
 
 interface SynthArgs {
   entry: string;
@@ -36,6 +56,8 @@ interface SynthArgs {
   envs: string[];
   quiet: boolean;
   guardrails?: 'enforce' | 'warn' | 'off';
+  report?: string;
+  format?: ReportFormat;
 }
 
 class UsageError extends Error {}
@@ -60,10 +82,17 @@ function parseSynthArgs(args: readonly string[]): SynthArgs {
       if (mode !== 'enforce' && mode !== 'warn' && mode !== 'off') throw new UsageError(`--guardrails takes enforce, warn or off, not ${JSON.stringify(mode)}`);
       parsed.guardrails = mode;
     }
+    else if (a === '--report' || a.startsWith('--report=')) parsed.report = value('--report');
+    else if (a === '--format' || a.startsWith('--format=')) {
+      const format = value('--format');
+      if (format !== 'table' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format takes table, json or sarif, not ${JSON.stringify(format)}`);
+      parsed.format = format;
+    }
     else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
     else if (entrySeen) throw new UsageError(`only one entry file may be given (got ${parsed.entry} and ${a})`);
     else { parsed.entry = a; entrySeen = true; }
   }
+  if (parsed.format && !parsed.report) throw new UsageError('--format needs --report FILE (synth prints its findings as a table)');
   return parsed;
 }
 
@@ -81,6 +110,12 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO()): Pr
   if (command === '-v' || command === '--version') {
     io.out(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
     return EXIT_OK;
+  }
+  if (command === 'check') {
+    // loaded on demand (only check reads YAML), with require: tsx runs the sources as CommonJS
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runCheck } = require('./check') as typeof import('./check');
+    return runCheck(rest, io, USAGE);
   }
   if (command !== 'synth') {
     io.err(`libk8s: unknown command '${command}'.\n\n${USAGE}`);
@@ -113,8 +148,19 @@ async function synth(args: SynthArgs, io: CliIO): Promise<number> {
   try {
     loadProgram(entry);
   } catch (e) {
-    const err = e as Error;
-    if (err && (err.name === 'Libk8sError' || err.name === 'GuardrailsError')) {
+    const err = e as Error & { reports?: readonly Report[]; findings?: readonly unknown[] };
+    if (err && err.name === 'GuardrailsError' && Array.isArray(err.reports) && Array.isArray(err.findings)) {
+      const n = err.findings.length;
+      io.err([
+        `libk8s synth: guardrails: ${n} error${n === 1 ? '' : 's'} (nothing was written):`,
+        '',
+        formatTable(err.reports, { color: !!io.color?.err }),
+        '',
+        "Fix the program, or waive a rule with a reason: construct.waive('<rule>', '<why>').",
+        'Nothing was written; the previous output is unchanged.',
+      ].join('\n'));
+      writeReport(args, err.reports, io);
+    } else if (err && (err.name === 'Libk8sError' || err.name === 'GuardrailsError')) {
       io.err(`libk8s synth: ${err.message}\nNothing was written; the previous output is unchanged.`);
     } else {
       io.err(`libk8s synth: the program ${shortPath(io.cwd, entry)} failed:\n${err?.stack ?? String(e)}\nNothing was written; the previous output is unchanged.`);
@@ -131,6 +177,9 @@ async function synth(args: SynthArgs, io: CliIO): Promise<number> {
     return EXIT_INVALID;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const reports: Report[] = results.flatMap((r) => r.reports ?? []);
+  if (!args.quiet && reports.some((r) => r.findings.length > 0)) io.err(formatTable(reports, { color: !!io.color?.err }));
+  writeReport(args, reports, io);
   if (!args.quiet) {
     for (const r of results) {
       for (const e of r.environments) {
@@ -140,6 +189,16 @@ async function synth(args: SynthArgs, io: CliIO): Promise<number> {
     io.out(`synthesized in ${seconds.toFixed(2)} s`);
   }
   return EXIT_OK;
+}
+
+/** Writes the findings to --report FILE, in --format (else by the file's extension). */
+function writeReport(args: SynthArgs, reports: readonly Report[], io: CliIO): void {
+  if (!args.report) return;
+  const target = path.resolve(io.cwd, args.report);
+  const format: ReportFormat = args.format ?? (/\.sarif(\.json)?$/i.test(target) ? 'sarif' : /\.json$/i.test(target) ? 'json' : 'table');
+  const content = format === 'json' ? formatJson(reports, { cwd: io.cwd }) : format === 'sarif' ? formatSarif(reports, { cwd: io.cwd }) : `${formatTable(reports)}\n`;
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, content);
 }
 
 /** A path relative to the working directory when it lies below it, else absolute. */
@@ -167,5 +226,9 @@ function loadProgram(entry: string): void {
 }
 
 function defaultIO(): CliIO {
-  return { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n'), cwd: process.cwd() };
+  const color = (tty: boolean | undefined) => !!tty && !process.env.NO_COLOR;
+  return {
+    out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n'), cwd: process.cwd(),
+    color: { out: color(process.stdout.isTTY), err: color(process.stderr.isTTY) },
+  };
 }

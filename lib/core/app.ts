@@ -3,12 +3,13 @@ import { Component } from './component';
 import { Environment, EnvironmentProps } from './environment';
 import { Libk8sError, Problem, ProblemList } from './errors';
 import { Platform, PlatformProps, resolvePlatform } from './platform';
-import { checkDnsLabel, checkDnsSubdomain } from './rules';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkMetadataMaps } from './rules';
 import { renderApp, RenderedEnvironment } from './render';
 import { synthToDisk, SynthOptions, SynthResult } from './synth';
 import { blocking, Guardrails } from '../guardrails/engine';
 import { GuardrailsError } from '../guardrails/format';
-import { Report, Subject } from '../guardrails/types';
+import { DEFAULT_REQUIRED_LABELS, DEFAULT_TEAM_LABEL } from '../guardrails/packs/ownership';
+import { GuardrailsProps, Report, Subject } from '../guardrails/types';
 
 export interface AppProps<E extends string = string> {
   /**
@@ -106,6 +107,7 @@ export class App<E extends string = string> extends Construct {
       checkDnsLabel(own, `environments.${env.name}`, env.name);
       checkDnsLabel(own, `environments.${env.name}.namespace`, env.namespace);
       if (env.domain !== undefined) checkDnsSubdomain(own, `environments.${env.name}.domain`, env.domain);
+      checkMetadataMaps(own, `environments.${env.name}.labels`, env.labels, env.annotations, `environments.${env.name}.annotations`);
       const other = namespaces.get(env.namespace);
       if (other) {
         own.add(`environments.${env.name}.namespace`, `${JSON.stringify(env.namespace)} is also the namespace of environment '${other}'; the two would overwrite each other's objects`,
@@ -143,9 +145,9 @@ export class App<E extends string = string> extends Construct {
     return renderApp(this, selected);
   }
 
-  /** The guardrails engine configured by the platform. */
+  /** The guardrails engine configured by the platform (see guardrailsFor). */
   public get guardrails(): Guardrails {
-    this.guardrailsEngine ??= new Guardrails(this.platform.guardrails);
+    this.guardrailsEngine ??= new Guardrails(guardrailsFor(this.platform));
     return this.guardrailsEngine;
   }
 
@@ -205,15 +207,19 @@ export class App<E extends string = string> extends Construct {
   }
 }
 
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-export function checkLabelValue(problems: ProblemList, prop: string, value: string): boolean {
-  if (value.length > 63 || !LABEL_VALUE.test(value)) {
-    problems.add(prop, `${JSON.stringify(value)} is not a valid label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)`,
-      'use a short name like "commerce".');
-    return false;
-  }
-  return true;
+/**
+ * The platform's guardrails, told what the App knows of the platform: the
+ * ownership labels name its team label, and a platform that drops cpu
+ * limits does not want them asked for. The platform's own options and
+ * severities for these rules win.
+ */
+export function guardrailsFor(platform: Platform): GuardrailsProps {
+  const g = platform.guardrails;
+  const labels = DEFAULT_REQUIRED_LABELS.map((l) => (l === DEFAULT_TEAM_LABEL ? platform.teamLabel : l));
+  const options = { ...g.options, 'required-labels': { labels, ...g.options?.['required-labels'] } };
+  const cpuLimitSet = g.severities?.['resources-cpu-limit'] !== undefined || g.severities?.cpuLimitsMissing !== undefined;
+  const severities = platform.dropCpuLimits && !cpuLimitSet ? { ...g.severities, 'resources-cpu-limit': 'off' as const } : g.severities;
+  return { ...g, options, severities };
 }
 
 /** Two constructs whose objects would have the same name in one namespace. */

@@ -143,3 +143,41 @@ export function checkEnvName(problems: ProblemList, prop: string, name: string):
   }
   return true;
 }
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+export function checkLabelValue(problems: ProblemList, prop: string, value: string): boolean {
+  if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+    problems.add(prop, `${show(value)} is not a valid label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)`,
+      'use a short value like "commerce".');
+    return false;
+  }
+  return true;
+}
+
+/** A label or annotation key: an optional DNS subdomain prefix and '/', then a name of at most 63 characters. */
+export function checkKey(problems: ProblemList, prop: string, key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
+  if (!prefixOk || name.length > 63 || !QUALIFIED_NAME.test(name)) {
+    problems.add(prop, `${show(key)} is not a valid key (an optional DNS prefix and "/", then at most 63 letters, digits, '-', '_' or '.')`,
+      'use a key like "example.com/tier" or "tier".');
+    return false;
+  }
+  return true;
+}
+
+/** Checks the keys and values of a label map, and the keys of an annotation map. */
+export function checkMetadataMaps(problems: ProblemList, prop: string, labels?: Readonly<Record<string, string>>, annotations?: Readonly<Record<string, string>>, annotationsProp = 'annotations'): void {
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    if (checkKey(problems, `${prop}`, k)) checkLabelValue(problems, `${prop}.${k}`, v);
+  }
+  for (const [k, v] of Object.entries(annotations ?? {})) {
+    if (checkKey(problems, annotationsProp, k) && typeof v !== 'string') {
+      problems.add(`${annotationsProp}.${k}`, `${show(v)} is not a string`, 'annotation values are strings; quote numbers and booleans.');
+    }
+  }
+}

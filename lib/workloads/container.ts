@@ -116,6 +116,14 @@ export interface ContainerProps {
   readonly resources?: ResourcesProps;
   /** Volumes (declared on the workload) to mount, by name. @default - none */
   readonly mounts?: readonly { readonly volume: string; readonly mountPath: string; readonly readOnly?: boolean }[];
+  /**
+   * Probes of a sidecar: only the ones given are set (Polaris expects a
+   * readiness and a liveness probe on every container). HTTP and TCP probes
+   * name a port of this container (default "http"; HTTP path: the platform's
+   * health path). Not allowed on init containers.
+   * @default - none
+   */
+  readonly probes?: { readonly startup?: ProbeProps; readonly readiness?: ProbeProps; readonly liveness?: ProbeProps };
 }
 
 /** A volume source a workload may use; hostPath is not offered (PSS restricted). */
@@ -138,7 +146,7 @@ export interface VolumeProps {
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function checkPortName(problems: ProblemList, prop: string, name: string): boolean {
-  if (name.length > 15 || !PORT_NAME.test(name) || !/[a-z]/.test(name)) {
+  if (name.length > 15 || !PORT_NAME.test(name) || !/[a-z]/.test(name) || name.includes('--')) {
     problems.add(prop, `${show(name)} is not a valid port name (IANA service name: at most 15 lowercase letters, digits and '-', with at least one letter)`,
       'use a name like "http" or "metrics".');
     return false;
@@ -222,6 +230,19 @@ export function checkContainer(problems: ProblemList, prop: string, c: Container
     if (!volumes.has(m.volume)) {
       problems.add(`${prop}.mounts[${i}].volume`, `${show(m.volume)} is not a volume of this workload`,
         `declare it in 'volumes' first (declared: ${[...volumes].join(', ') || 'none'}).`);
+    }
+  }
+  if (c.probes) {
+    const names = new Set((c.ports ?? []).map((x) => x.name));
+    checkProbes(problems, `${prop}.probes`, c.probes, names, new Set((c.ports ?? []).map((x) => x.port)));
+    for (const kind of ['startup', 'readiness', 'liveness'] as const) {
+      const p = c.probes[kind];
+      if (!p || p.type === 'exec' || p.port !== undefined) continue;
+      const named = p.type !== 'grpc';
+      if (named ? !names.has('http') : names.size === 0) {
+        problems.add(`${prop}.probes.${kind}.port`, `is not set and the container has ${named ? 'no port named "http"' : 'no port'} to default to`,
+          `set it to one of the container's ports, e.g. port: ${named ? '"admin"' : '9901'}.`);
+      }
     }
   }
 }

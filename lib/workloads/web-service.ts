@@ -124,6 +124,7 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
 
   private checkRoute(problems: ProblemList, prop: string, r: RouteProps, only: string | undefined): void {
     if (r.path !== undefined && !r.path.startsWith('/')) problems.add(`${prop}.path`, `${show(r.path)} does not start with "/"`, `use ${show('/' + r.path)}.`);
+    else if (r.path !== undefined) checkRoutePath(problems, `${prop}.path`, r.path);
     if (r.host !== undefined) checkDnsSubdomain(problems, `${prop}.host`, r.host);
     if (r.subdomain !== undefined) checkDnsSubdomain(problems, `${prop}.subdomain`, r.subdomain);
     if (r.kind !== undefined && r.kind !== 'httproute' && r.kind !== 'ingress') {
@@ -203,5 +204,18 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
       }
     }
     return objects;
+  }
+}
+
+/**
+ * What the Gateway API's HTTPRoute CRD (CEL rules on a PathPrefix match) and
+ * the API server's Ingress validation (Prefix paths) reject in a path.
+ */
+function checkRoutePath(problems: ProblemList, prop: string, path: string): void {
+  const bad = ['//', '/./', '/../', '%2f', '%2F', '#'].find((s) => path.includes(s)) ?? ['/..', '/.'].find((s) => path.endsWith(s));
+  if (bad !== undefined) {
+    problems.add(prop, `${show(path)} contains ${show(bad)}, which HTTPRoute and Ingress reject in a path`, 'use a normalized path like "/api/v1".');
+  } else if (!/^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/.test(path)) {
+    problems.add(prop, `${show(path)} has characters a URL path may not hold unescaped`, 'percent-encode them (e.g. a space as "%20") or leave them out.');
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { isIPv4, isIPv6 } from 'net';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
@@ -6,7 +7,7 @@ import { Component, RenderContext } from '../core/component';
 import { ProblemList, show } from '../core/errors';
 import { policySelector, selectorLabels, standardLabels, versionLabel } from '../core/labels';
 import { SizeName } from '../core/platform';
-import { checkDnsLabel, checkImage, checkIntRange, parseImage } from '../core/rules';
+import { checkDnsLabel, checkImage, checkIntRange, checkMetadataMaps, checkPort, parseImage } from '../core/rules';
 import {
   checkContainer, checkEnv, checkProbes, checkResources, checkSize, ContainerProps, EnvValue, envVars, PortProps, probe, ProbesProps,
   resolveResources, resourceRequirements, ResourcesProps, restrictedSecurityContext, VolumeProps,
@@ -219,6 +220,9 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
         }
         containerNames.add(c.name);
         checkContainer(problems, cp, c, this.app.platform, volumeNames);
+        if (prop === 'initContainers' && c.probes) {
+          problems.add(`${cp}.probes`, 'is set on an init container, which runs to completion and is never probed', 'remove it, or make the container a sidecar.');
+        }
       }
     }
     if (p.config) {
@@ -235,10 +239,33 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
         `use more than ${this.app.platform.preStopSeconds}, e.g. 30.`);
     }
     for (const [i, e] of (p.egress ?? []).entries()) {
-      if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/.test(e.cidr)) {
+      const block = parseCidr(e.cidr);
+      if (!block) {
         problems.add(`egress[${i}].cidr`, `${show(e.cidr)} is not a CIDR`, 'use a block like "10.0.0.0/16" or "0.0.0.0/0".');
       }
+      for (const [j, x] of (e.except ?? []).entries()) {
+        const inner = parseCidr(x);
+        if (!inner) problems.add(`egress[${i}].except[${j}]`, `${show(x)} is not a CIDR`, 'use a block like "10.0.5.0/24".');
+        else if (block && !cidrStrictlyInside(inner, block)) {
+          problems.add(`egress[${i}].except[${j}]`, `${show(x)} is not strictly inside ${show(e.cidr)}, which Kubernetes requires of an except block`, `use a smaller block inside ${e.cidr}, or remove it.`);
+        }
+      }
+      for (const [j, port] of (e.ports ?? []).entries()) checkPort(problems, `egress[${i}].ports[${j}]`, port);
     }
+    // the API server rejects two volume mounts at one path in a container
+    checkMountPaths(problems, [
+      ['/tmp', "libk8s's /tmp volume"],
+      [p.config ? p.config.mountPath ?? `/etc/${this.name}` : undefined, 'config.mountPath'],
+      ...(p.volumes ?? []).map((v, i) => [v.mountPath, `volumes[${i}].mountPath`] as const),
+    ]);
+    for (const [list, prop] of [[p.sidecars, 'sidecars'], [p.initContainers, 'initContainers']] as const) {
+      for (const [i, c] of (list ?? []).entries()) {
+        checkMountPaths(problems, [['/tmp', "libk8s's /tmp volume"], ...(c.mounts ?? []).map((m, j) => [m.mountPath, `${prop}[${i}].mounts[${j}].mountPath`] as const)]);
+      }
+    }
+    checkMetadataMaps(problems, 'labels', p.labels, p.annotations);
+    checkMetadataMaps(problems, 'podAnnotations', undefined, p.podAnnotations, 'podAnnotations');
+    checkMetadataMaps(problems, 'serviceAccountAnnotations', undefined, p.serviceAccountAnnotations, 'serviceAccountAnnotations');
     this.checkOverrides(problems);
   }
 
@@ -390,7 +417,12 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
         maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'],
       })),
       initContainers: p.initContainers?.length ? p.initContainers.map(extra) : undefined,
-      containers: [main, ...(p.sidecars ?? []).map(extra)],
+      containers: [main, ...(p.sidecars ?? []).map((c): k8s.Container => ({
+        ...extra(c),
+        startupProbe: c.probes?.startup && probe('startup', c.probes.startup, platform, c.ports?.[0]?.port),
+        readinessProbe: c.probes?.readiness && probe('readiness', c.probes.readiness, platform, c.ports?.[0]?.port),
+        livenessProbe: c.probes?.liveness && probe('liveness', c.probes.liveness, platform, c.ports?.[0]?.port),
+      }))],
       volumes,
     };
 
@@ -446,4 +478,37 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
 
     return { serviceAccount, configMap, deployment, podDisruptionBudget, horizontalPodAutoscaler, networkPolicy };
   }
+}
+
+/** Reports a mount path used twice in one container; `mounts` are [path, prop] pairs, the first of a path wins. */
+function checkMountPaths(problems: ProblemList, mounts: readonly (readonly [string | undefined, string])[]): void {
+  const seen = new Map<string, string>();
+  for (const [path, prop] of mounts) {
+    if (typeof path !== 'string') continue;
+    const other = seen.get(path);
+    if (other) problems.add(prop, `${show(path)} is also the mount path of ${other}; Kubernetes rejects two mounts at one path`, 'mount it at another path.');
+    else seen.set(path, prop);
+  }
+}
+
+interface Cidr { readonly bits: bigint; readonly prefix: number; readonly width: number }
+
+/** Parses an IPv4 or IPv6 CIDR the way the API server's NetworkPolicy validation accepts it. */
+function parseCidr(value: unknown): Cidr | undefined {
+  const m = typeof value === 'string' ? /^([0-9a-fA-F.:]+)\/(\d{1,3})$/.exec(value) : null;
+  if (!m) return undefined;
+  const prefix = Number(m[2]);
+  if (isIPv4(m[1])) return prefix <= 32 ? { bits: m[1].split('.').reduce((a, o) => (a << 8n) | BigInt(o), 0n), prefix, width: 32 } : undefined;
+  if (!isIPv6(m[1]) || m[1].includes('.') || prefix > 128) return undefined;
+  const [head, tail] = m[1].split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  return { bits: groups.reduce((a, g) => (a << 16n) | BigInt(parseInt(g, 16)), 0n), prefix, width: 128 };
+}
+
+/** Whether `inner` is a strictly smaller block inside `outer`. */
+function cidrStrictlyInside(inner: Cidr, outer: Cidr): boolean {
+  const shift = BigInt(outer.width - outer.prefix);
+  return inner.width === outer.width && inner.prefix > outer.prefix && inner.bits >> shift === outer.bits >> shift;
 }

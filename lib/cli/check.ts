@@ -1,0 +1,247 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Document, LineCounter, parseAllDocuments } from 'yaml';
+import type { CliIO } from './main';
+import { ALL_PACKS, blocking, Guardrails } from '../guardrails/engine';
+import { BUILTIN_RULES } from '../guardrails/packs';
+import { formatJson } from '../guardrails/reporters/json';
+import { formatSarif } from '../guardrails/reporters/sarif';
+import { formatSummary, InputError, summarize } from '../guardrails/reporters/summary';
+import { formatTable } from '../guardrails/reporters/table';
+import { GuardrailsProps, PackName, Rule, Subject } from '../guardrails/types';
+
+const EXIT_OK = 0;
+const EXIT_INVALID = 1;
+const EXIT_USAGE = 2;
+
+export type ReportFormat = 'table' | 'json' | 'sarif';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'sarif'];
+
+export interface CheckArgs {
+  readonly paths: readonly string[];
+  /** @default - every built-in pack */
+  readonly packs?: readonly PackName[];
+  readonly format: ReportFormat;
+  readonly output?: string;
+  readonly help: boolean;
+}
+
+class UsageError extends Error {}
+
+export function parseCheckArgs(args: readonly string[]): CheckArgs {
+  const paths: string[] = [];
+  let packs: PackName[] | undefined;
+  let format: ReportFormat = 'table';
+  let output: string | undefined;
+  let help = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = (flag: string): string => {
+      const eq = a.indexOf('=');
+      if (eq > 0) return a.slice(eq + 1);
+      const v = args[++i];
+      if (v === undefined || v.startsWith('-')) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (a === '--packs' || a.startsWith('--packs=')) {
+      const names = value('--packs').split(',').map((s) => s.trim()).filter(Boolean);
+      if (names.length === 0) throw new UsageError('--packs needs a value');
+      for (const n of names) {
+        if (!(ALL_PACKS as readonly string[]).includes(n)) throw new UsageError(`--packs: ${JSON.stringify(n)} is not a built-in pack (use some of: ${ALL_PACKS.join(', ')})`);
+      }
+      packs = [...new Set([...(packs ?? []), ...(names as PackName[])])];
+    } else if (a === '--format' || a.startsWith('--format=')) {
+      format = parseFormat(value('--format'));
+    } else if (a === '--output' || a === '-o' || a.startsWith('--output=')) {
+      output = value('--output');
+    } else if (a === '-h' || a === '--help') {
+      help = true;
+    } else if (a.startsWith('-')) {
+      throw new UsageError(`unknown option ${a}`);
+    } else {
+      paths.push(a);
+    }
+  }
+  if (!help && paths.length === 0) throw new UsageError('give the YAML files or directories to check, e.g. libk8s check dist/prod');
+  return { paths, packs, format, output, help };
+}
+
+function parseFormat(s: string): ReportFormat {
+  if (!(REPORT_FORMATS as readonly string[]).includes(s)) throw new UsageError(`--format takes table, json or sarif, not ${JSON.stringify(s)}`);
+  return s as ReportFormat;
+}
+
+/** What a platform's own CLI (or a test) may set for `runCheck`. */
+export interface CheckOptions {
+  /** The guardrails configuration: severities, the platform's rules, waivers; `--packs` overrides its packs. @default - the built-in packs */
+  readonly guardrails?: GuardrailsProps;
+  /** The built-in rules. @default BUILTIN_RULES */
+  readonly builtins?: readonly Rule[];
+}
+
+/** `libk8s check DIR|FILE…`: the guardrails over YAML manifests. Returns the exit code. */
+export async function runCheck(argv: readonly string[], io: CliIO, usage: string, options: CheckOptions = {}): Promise<number> {
+  let args: CheckArgs;
+  try {
+    args = parseCheckArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`libk8s check: ${e.message}.\n\n${usage}`);
+    return EXIT_USAGE;
+  }
+  if (args.help) {
+    io.out(usage);
+    return EXIT_OK;
+  }
+
+  const { files, missing } = collectFiles(args.paths, io.cwd);
+  if (missing.length) {
+    io.err(missing.map((m) => `libk8s check: no file or directory ${m}.`).join('\n'));
+    return EXIT_USAGE;
+  }
+  if (files.length === 0) {
+    io.err(`libk8s check: found no YAML files (*.yaml, *.yml) in ${args.paths.join(', ')}.`);
+    return EXIT_USAGE;
+  }
+
+  const subjects: Subject[] = [];
+  const errors: InputError[] = [];
+  for (const file of files) {
+    const shown = shortPath(io.cwd, file);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      errors.push({ file: shown, message: `cannot be read: ${(e as Error).message}` });
+      continue;
+    }
+    const parsed = parseManifests(text, shown);
+    subjects.push(...parsed.subjects);
+    errors.push(...parsed.errors);
+  }
+
+  const engine = new Guardrails({ ...options.guardrails, packs: args.packs ?? options.guardrails?.packs }, options.builtins ?? BUILTIN_RULES);
+  const report = engine.check(subjects);
+  const toFile = args.output !== undefined;
+  const content = args.format === 'json' ? formatJson(report, { errors, cwd: io.cwd })
+    : args.format === 'sarif' ? formatSarif(report, { rules: engine.known, errors, cwd: io.cwd })
+      : formatTable(report, { color: !toFile && !!io.color?.out });
+
+  for (const e of errors) io.err(`libk8s check: ${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.message}`);
+  if (toFile) {
+    const target = path.resolve(io.cwd, args.output!);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content.endsWith('\n') ? content : `${content}\n`);
+    io.out(`libk8s check: ${formatSummary(summarize(report))}; ${args.format} report written to ${shortPath(io.cwd, target)}`);
+  } else {
+    io.out(content.endsWith('\n') ? content.slice(0, -1) : content);
+  }
+  return errors.length > 0 || blocking(report).length > 0 ? EXIT_INVALID : EXIT_OK;
+}
+
+/**
+ * The files to read: each file given, and every `*.yaml` / `*.yml` below
+ * each directory given (hidden entries and node_modules skipped), sorted,
+ * each once.
+ */
+export function collectFiles(inputs: readonly string[], cwd: string): { files: string[]; missing: string[] } {
+  const files = new Set<string>();
+  const missing: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.ya?ml$/i.test(entry.name) && (entry.isFile() || fs.statSync(full, { throwIfNoEntry: false })?.isFile())) files.add(full);
+    }
+  };
+  for (const input of inputs) {
+    const full = path.resolve(cwd, input);
+    const stat = fs.statSync(full, { throwIfNoEntry: false });
+    if (!stat) missing.push(input);
+    else if (stat.isDirectory()) walk(full);
+    else files.add(full);
+  }
+  return { files: [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), missing };
+}
+
+/**
+ * The Kubernetes objects of one YAML stream: every document, the items of
+ * a `List` expanded, each with its file and first line. Malformed YAML and
+ * documents that are no Kubernetes object are errors, with their line.
+ * Scalars are read as Kubernetes reads them (YAML 1.1: `yes`/`on` are
+ * booleans, `0755` is octal), without timestamps or sexagesimal numbers.
+ */
+export function parseManifests(text: string, file: string): { subjects: Subject[]; errors: InputError[] } {
+  const lineCounter = new LineCounter();
+  const subjects: Subject[] = [];
+  const errors: InputError[] = [];
+  const docs = parseAllDocuments(text, { lineCounter, version: '1.1', customTags: kubernetesTags });
+  const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
+
+  for (const doc of docs as Document.Parsed[]) {
+    const error = doc.errors[0];
+    if (error) {
+      const pos = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
+      errors.push({ file, line: pos.line, column: pos.col, message: `malformed YAML: ${yamlMessage(error.message)}` });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS();
+    } catch (e) {
+      errors.push({ file, line: lineOf(doc.contents?.range[0]), message: `malformed YAML: ${(e as Error).message}` });
+      continue;
+    }
+    if (value === null || value === undefined) continue; // an empty document
+    const line = lineOf(doc.contents?.range[0]);
+    const problem = notAnObject(value);
+    if (problem) {
+      errors.push({ file, line, message: `the document ${problem}` });
+      continue;
+    }
+    const manifest = value as Record<string, any>;
+    if (isList(manifest)) {
+      manifest.items.forEach((item: unknown, i: number) => {
+        const node = doc.getIn(['items', i], true) as { range?: [number, number, number] } | undefined;
+        const itemLine = lineOf(node?.range?.[0]) ?? line;
+        const itemProblem = notAnObject(item);
+        if (itemProblem) errors.push({ file, line: itemLine, message: `items[${i}] of the ${manifest.kind} ${itemProblem}` });
+        else subjects.push({ manifest: item as Record<string, any>, origin: { file, line: itemLine } });
+      });
+      continue;
+    }
+    subjects.push({ manifest, origin: { file, line } });
+  }
+  return { subjects, errors };
+}
+
+function notAnObject(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return `is not a Kubernetes object (a mapping with apiVersion and kind) but ${Array.isArray(value) ? 'a sequence' : `the ${typeof value} ${JSON.stringify(value)}`}`;
+  }
+  const o = value as Record<string, unknown>;
+  const missing = ['apiVersion', 'kind'].filter((k) => typeof o[k] !== 'string' || !o[k]);
+  if (missing.length) return `is not a Kubernetes object: it has no ${missing.join(' and no ')}`;
+  return undefined;
+}
+
+function isList(m: Record<string, any>): boolean {
+  return Array.isArray(m.items) && (m.kind === 'List' || (typeof m.kind === 'string' && m.kind.endsWith('List')));
+}
+
+/** YAML 1.1 as Kubernetes (go-yaml) reads it: no timestamps, sexagesimal numbers, binary, sets or ordered maps. */
+function kubernetesTags(tags: any[]): any[] {
+  const dropped = ['timestamp', 'binary', 'omap', 'pairs', 'set'].map((t) => `tag:yaml.org,2002:${t}`);
+  return tags.filter((t) => !dropped.includes(t.tag) && t.format !== 'TIME');
+}
+
+/** The first line of a yaml error, without its own position (we print file:line:column). */
+function yamlMessage(message: string): string {
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
+}
+
+function shortPath(cwd: string, p: string): string {
+  const rel = path.relative(cwd, p);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+}

@@ -1,0 +1,224 @@
+import { createHash } from 'crypto';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { BUILTIN_RULES } from '../packs';
+import { Finding, Rule, Severity } from '../types';
+import { allFindings, findingPosition, firstAlias, InputError, Reports, summarize, toolVersion } from './summary';
+
+/** The SARIF 2.1.0 subset libk8s writes (see the OASIS schema for the full format). */
+export interface SarifLog {
+  readonly $schema: string;
+  readonly version: '2.1.0';
+  readonly runs: readonly SarifRun[];
+}
+
+export interface SarifRun {
+  readonly tool: { readonly driver: { readonly name: 'libk8s'; readonly version: string; readonly informationUri?: string; readonly rules: readonly SarifRule[] } };
+  readonly invocations: readonly {
+    readonly executionSuccessful: boolean;
+    readonly toolExecutionNotifications: readonly SarifNotification[];
+  }[];
+  readonly results: readonly SarifResult[];
+  /** `objects` checked and the `unchecked` kinds. */
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+export interface SarifRule {
+  readonly id: string;
+  readonly shortDescription: { readonly text: string };
+  readonly help: { readonly text: string };
+  readonly defaultConfiguration: { readonly level: SarifLevel };
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+export type SarifLevel = 'error' | 'warning' | 'note';
+
+export interface SarifLocation {
+  readonly physicalLocation?: {
+    readonly artifactLocation: { readonly uri: string };
+    readonly region?: { readonly startLine: number; readonly startColumn?: number };
+  };
+  readonly logicalLocations?: readonly { readonly name: string; readonly fullyQualifiedName?: string; readonly kind?: string }[];
+}
+
+export interface SarifResult {
+  readonly ruleId: string;
+  readonly ruleIndex: number;
+  readonly level: SarifLevel;
+  readonly message: { readonly text: string };
+  readonly locations: readonly SarifLocation[];
+  readonly partialFingerprints: Readonly<Record<string, string>>;
+  /**
+   * Without `status`: the specification calls it `status`, the official
+   * schema file `state` (oasis-tcs/sarif-spec#449); a suppression without
+   * one counts as accepted.
+   */
+  readonly suppressions?: readonly { readonly kind: 'inSource' | 'external'; readonly justification: string }[];
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+export interface SarifNotification {
+  readonly level: SarifLevel;
+  readonly message: { readonly text: string };
+  readonly locations?: readonly SarifLocation[];
+}
+
+export interface SarifOptions {
+  /**
+   * The rules, for their descriptions (`engine.known`). Rules not found
+   * here are looked up among the built-in ones; failing that the rule id
+   * stands in for the description.
+   * @default BUILTIN_RULES
+   */
+  readonly rules?: readonly Rule[];
+  /** Input that could not be checked (`libk8s check`), reported as error notifications. @default - none */
+  readonly errors?: readonly InputError[];
+  /** URIs are relative to this directory (the repository root in CI). @default process.cwd() */
+  readonly cwd?: string;
+}
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+const LEVEL: Readonly<Record<Severity, SarifLevel>> = { error: 'error', warning: 'warning', info: 'note' };
+
+/**
+ * The findings as a SARIF 2.1.0 log for code-scanning tools: one run whose
+ * driver lists the rules that fired; each result points at the user's
+ * program line (synth) or the YAML file and line (check), names the
+ * construct and the object as logical locations, and carries a suppression
+ * (with the waiver's reason as justification) when waived. Unchecked kinds
+ * and input errors are notifications of the run's invocation.
+ */
+export function toSarif(reports: Reports, options: SarifOptions = {}): SarifLog {
+  const cwd = options.cwd ?? process.cwd();
+  const findings = allFindings(reports);
+  const summary = summarize(reports);
+  const errors = options.errors ?? [];
+
+  const ruleIndex = new Map<string, number>();
+  const rules: SarifRule[] = [];
+  for (const f of findings) {
+    if (ruleIndex.has(f.rule)) continue;
+    ruleIndex.set(f.rule, rules.length);
+    rules.push(sarifRule(f, lookupRule(f.rule, options.rules)));
+  }
+
+  const results = findings.map((f): SarifResult => {
+    const o = f.object;
+    const c = f.origin.construct;
+    const env = f.origin.environment;
+    const subject = `${o.kind} '${o.name}'${env ? ` [${env}]` : ''}`;
+    return {
+      ruleId: f.rule,
+      ruleIndex: ruleIndex.get(f.rule)!,
+      level: LEVEL[f.severity],
+      message: { text: `${subject}${f.field ? ` ${f.field}` : ''}: ${sentence(f.message)} Fix: ${f.fix}` },
+      locations: [{
+        ...physical(f, cwd),
+        logicalLocations: [
+          ...(c ? [{ name: c.id, fullyQualifiedName: c.path, kind: 'construct' }] : []),
+          { name: `${o.kind}/${o.name}`, fullyQualifiedName: [env, o.namespace, o.kind, o.name].filter(Boolean).join('/'), kind: 'resource' },
+        ],
+      }],
+      partialFingerprints: { 'libk8sFinding/v1': fingerprint(f) },
+      ...(f.waived ? { suppressions: [{ kind: suppressionKind(f), justification: f.waived.reason }] } : {}),
+      properties: {
+        pack: f.pack,
+        severity: f.severity,
+        fix: f.fix,
+        ...(f.field ? { field: f.field } : {}),
+        object: { apiVersion: o.apiVersion, kind: o.kind, name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}) },
+        ...(env ? { environment: env } : {}),
+        ...(c ? { construct: { kind: c.kind, id: c.id, path: c.path } } : {}),
+      },
+    };
+  });
+
+  const notifications: SarifNotification[] = [
+    ...errors.map((e): SarifNotification => ({
+      level: 'error',
+      message: { text: `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: toUri(e.file, cwd) }, ...(e.line ? { region: { startLine: e.line, ...(e.column ? { startColumn: e.column } : {}) } } : {}) } }],
+    })),
+    ...summary.unchecked.map((u): SarifNotification => ({
+      level: 'note',
+      message: { text: `unchecked kind ${u.kind} (${u.count} object${u.count === 1 ? '' : 's'}): no enabled rule looks at it` },
+    })),
+  ];
+
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [{
+      tool: { driver: { name: 'libk8s', version: toolVersion(), rules } },
+      invocations: [{ executionSuccessful: errors.length === 0, toolExecutionNotifications: notifications }],
+      results,
+      properties: { objects: summary.objects, unchecked: summary.unchecked },
+    }],
+  };
+}
+
+/** The SARIF log, indented, with a final newline. */
+export function formatSarif(reports: Reports, options: SarifOptions = {}): string {
+  return `${JSON.stringify(toSarif(reports, options), null, 2)}\n`;
+}
+
+function lookupRule(id: string, rules: readonly Rule[] | undefined): Rule | undefined {
+  return rules?.find((r) => r.id === id) ?? BUILTIN_RULES.find((r) => r.id === id);
+}
+
+function sarifRule(f: Finding, rule: Rule | undefined): SarifRule {
+  const alias = firstAlias(f.aliases);
+  return {
+    id: f.rule,
+    shortDescription: { text: rule?.description ?? f.rule },
+    help: { text: rule?.fix ?? f.fix },
+    // the severity in force for this run (the platform may have changed the rule's own)
+    defaultConfiguration: { level: LEVEL[f.severity] },
+    properties: {
+      pack: f.pack,
+      tags: ['kubernetes', f.pack],
+      ...(Object.keys(f.aliases).length ? { aliases: { ...f.aliases } } : {}),
+      ...(alias ? { alias } : {}),
+    },
+  };
+}
+
+function physical(f: Finding, cwd: string): Pick<SarifLocation, 'physicalLocation'> {
+  const pos = findingPosition(f, cwd);
+  if (!pos) return {};
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: toUri(pos.file, cwd) },
+      ...(pos.line ? { region: { startLine: pos.line, ...(pos.column ? { startColumn: pos.column } : {}) } } : {}),
+    },
+  };
+}
+
+/** A relative URI (forward slashes, escaped) below cwd; a file: URI outside it. */
+function toUri(file: string, cwd: string): string {
+  const abs = path.resolve(cwd, file);
+  const rel = path.relative(cwd, abs);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return pathToFileURL(abs).href;
+  return rel.split(path.sep).map(encodeURIComponent).join('/');
+}
+
+/**
+ * A waiver in the program (`construct.waive(…)`) is in source; one in the
+ * platform's configuration, or any waiver of a `check` run, is external.
+ * The finding does not say which waiver matched, so a finding of a
+ * construct counts as waived in source.
+ */
+function suppressionKind(f: Finding): 'inSource' | 'external' {
+  return f.origin.construct ? 'inSource' : 'external';
+}
+
+function fingerprint(f: Finding): string {
+  const c = f.origin.construct;
+  const key = [f.rule, f.origin.environment, c?.path ?? f.origin.file, f.object.kind, f.object.namespace, f.object.name, f.field].map((s) => s ?? '').join('\u0000');
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+}
+
+function sentence(s: string): string {
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
