@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { App, EnvironmentProps, Env, Libk8sError, PlatformProps, SizeName, toYaml, WebService, WebServiceProps } from 'libk8s';
-import { newApp } from './support/apps';
+import { manifests, newApp } from './support/apps';
 import { describeWithReference } from './support/reference';
 import {
   apiServerRuleProblems, conformanceProblems, crdSchema, formatSchemaProblem, hasKubernetesModel, HTTP_PATH_RULES, isBuiltinKind, K8S_VERSIONS, ManifestFile, readManifestTree, synthShopExample,
@@ -738,5 +738,15 @@ describeWithReference('the written-out CRD rules', () => {
     const path = schema.properties.spec.properties.rules.items.properties.matches.items.properties.path;
     const messages = (path['x-kubernetes-validations'] as { message: string }[]).map((v) => v.message.replace(/\s+/g, ' '));
     for (const r of HTTP_PATH_RULES) expect(messages).toContain(r.message);
+  });
+});
+
+describeWithReference('the preStop sleep action', () => {
+  test('is valid on Kubernetes 1.33 and, as documented, not on 1.27 (it needs 1.30 or later)', () => {
+    const app = newApp({ platform: { preStopAction: 'sleep' } });
+    new WebService(app, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+    const deployment = manifests(app).find((m) => m.kind === 'Deployment')!;
+    expect(conformanceProblems([deployment as any], ['1.33'])).toEqual([]);
+    expect(conformanceProblems([deployment as any], ['1.27']).join('\n')).toContain('sleep');
   });
 });

@@ -110,6 +110,15 @@ export interface PlatformProps {
    */
   readonly preStopSeconds?: number;
   /**
+   * How the preStop pause is made: `exec` runs `sleep` in the container
+   * (works on every Kubernetes version, but needs a `sleep` binary, which
+   * distroless images lack); `sleep` uses the kubelet's sleep action
+   * (Kubernetes 1.30 and later, no binary needed).
+   * @default 'exec'
+   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-implementations
+   */
+  readonly preStopAction?: 'exec' | 'sleep';
+  /**
    * The label that carries the owning team.
    * @default 'libk8s.io/team'
    */
@@ -135,6 +144,7 @@ export interface Platform {
   readonly runAsUser: number;
   readonly healthPaths: { readonly startup: string; readonly readiness: string; readonly liveness: string };
   readonly preStopSeconds: number;
+  readonly preStopAction: 'exec' | 'sleep';
   readonly teamLabel: string;
   readonly guardrails: GuardrailsProps;
 }
@@ -152,6 +162,7 @@ export function resolvePlatform(props: PlatformProps = {}): Platform {
     runAsUser: props.runAsUser ?? 10001,
     healthPaths: { startup: '/healthz', readiness: '/readyz', liveness: '/livez', ...props.healthPaths },
     preStopSeconds: props.preStopSeconds ?? 5,
+    preStopAction: props.preStopAction ?? 'exec',
     teamLabel: props.teamLabel ?? 'libk8s.io/team',
     guardrails: props.guardrails ?? {},
   };

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { isIPv4, isIPv6 } from 'net';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { Component, RenderContext } from '../core/component';
@@ -385,6 +385,7 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
       startupProbe: p.probes?.startup === false ? undefined : probe('startup', p.probes?.startup, platform, primary),
       readinessProbe: probe('readiness', p.probes?.readiness, platform, primary),
       livenessProbe: p.probes?.liveness === false ? undefined : probe('liveness', p.probes?.liveness, platform, primary),
+      // the sleep action is newer than the typed 1.27 objects; it is patched in below
       lifecycle: { preStop: { exec: { command: ['sleep', String(platform.preStopSeconds)] } } },
       volumeMounts: mounts,
       terminationMessagePolicy: 'FallbackToLogsOnError',
@@ -437,6 +438,10 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
         template: { metadata: { labels: this.labels(ctx, p), annotations: podAnnotations }, spec: podSpec },
       },
     });
+
+    if (platform.preStopAction === 'sleep') {
+      deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/lifecycle/preStop', { sleep: { seconds: platform.preStopSeconds } }));
+    }
 
     const podDisruptionBudget = new k8s.KubePodDisruptionBudget(scope, 'PodDisruptionBudget', {
       metadata: meta,

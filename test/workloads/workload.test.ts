@@ -410,6 +410,12 @@ describe('platform options', () => {
     expect(mainContainer(app).lifecycle.preStop.exec.command).toEqual(['sleep', '15']);
   });
 
+  test("preStopAction 'sleep' uses the kubelet's sleep action instead of a sleep binary", () => {
+    const app = newApp({ platform: { preStopAction: 'sleep', preStopSeconds: 7 } });
+    new WebService(app, 'storefront', { image: IMAGE });
+    expect(mainContainer(app).lifecycle).toEqual({ preStop: { sleep: { seconds: 7 } } });
+  });
+
   test('teamLabel names the label that carries the team', () => {
     const app = newApp({ platform: { teamLabel: 'acme.io/owner' } });
     new WebService(app, 'storefront', { image: IMAGE });
