@@ -3,7 +3,7 @@ import { Component } from './component';
 import { Environment, EnvironmentProps } from './environment';
 import { Libk8sError, Problem, ProblemList } from './errors';
 import { Platform, PlatformProps, resolvePlatform } from './platform';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkMetadataMaps } from './rules';
+import { checkDnsLabel, checkDnsSubdomain, checkIntRange, checkLabelValue, checkMetadataMaps } from './rules';
 import { renderApp, RenderedEnvironment } from './render';
 import { synthToDisk, SynthOptions, SynthResult } from './synth';
 import { blocking, Guardrails } from '../guardrails/engine';
@@ -115,6 +115,7 @@ export class App<E extends string = string> extends Construct {
       }
       namespaces.set(env.namespace, env.name);
     }
+    this.validatePlatform(own);
     problems.push(...own.all);
     const components = this.components;
     let guardrails: Guardrails | undefined;
@@ -143,6 +144,21 @@ export class App<E extends string = string> extends Construct {
     const selected = this.selectEnvironments(options.environments, problems);
     if (problems.length > 0) throw new Libk8sError(problems);
     return renderApp(this, selected);
+  }
+
+  /** Contradictions in the platform defaults, reported with the app's own problems. */
+  private validatePlatform(own: ProblemList): void {
+    const p = this.platform;
+    checkIntRange(own, 'platform.runAsUser', p.runAsUser, 1, 2147483647, 'use a non-root UID such as 10001 (0 is root, which Pod Security Standards restricted forbids).');
+    checkIntRange(own, 'platform.preStopSeconds', p.preStopSeconds, 0, 3600);
+    if (p.preStopAction !== 'exec' && p.preStopAction !== 'sleep') own.add('platform.preStopAction', `${JSON.stringify(p.preStopAction)} is not 'exec' or 'sleep'`, "use 'exec' or 'sleep'.");
+    if (!Object.prototype.hasOwnProperty.call(p.sizes, p.defaultSize)) own.add('platform.defaultSize', `${JSON.stringify(p.defaultSize)} is not a size preset`, `use one of: ${Object.keys(p.sizes).join(', ')}.`);
+    for (const [name, path] of Object.entries(p.healthPaths)) {
+      if (!path.startsWith('/')) own.add(`platform.healthPaths.${name}`, `${JSON.stringify(path)} does not start with "/"`, `use ${JSON.stringify('/' + path)}.`);
+    }
+    checkDnsLabel(own, 'platform.gateway.name', p.gateway.name, 253);
+    checkDnsLabel(own, 'platform.gateway.namespace', p.gateway.namespace);
+    if (p.priorityClassName !== undefined) checkDnsLabel(own, 'platform.priorityClassName', p.priorityClassName, 253);
   }
 
   /** The guardrails engine configured by the platform (see guardrailsFor). */

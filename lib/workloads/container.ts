@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { ProblemList, show } from '../core/errors';
-import { Platform, ResourceSpec, SizeName } from '../core/platform';
+import { DEFAULT_SIZES, Platform, ResourceSpec, SizeName } from '../core/platform';
 import { checkCpu, checkEnvName, checkImage, checkIntRange, checkMemory, checkPort, parseCpu, parseMemory, SECRET_LOOKING_NAME } from '../core/rules';
 
 /** Where an environment variable's value comes from, other than a literal. */
@@ -189,7 +189,8 @@ export function checkResources(problems: ProblemList, prop: string, r: ResourceS
 }
 
 export function resolveResources(platform: Platform, size: SizeName, override: ResourcesProps | undefined): ResourceSpec {
-  const preset = platform.sizes[size];
+  // an unknown preset is reported by validation; fall back so the other checks still run
+  const preset = platform.sizes[size] ?? DEFAULT_SIZES.small;
   const cpuLimit = override?.cpuLimit === null ? undefined : override?.cpuLimit ?? preset.cpuLimit;
   return {
     cpu: override?.cpu ?? preset.cpu,

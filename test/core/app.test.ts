@@ -202,3 +202,22 @@ describe('formatProblem', () => {
     expect(new Libk8sError([{ kind: 'App', id: 'a', path: 'a', message: 'x' }]).message).toBe("libk8s found 1 problem:\n  - App 'a' (a): x.");
   });
 });
+
+describe('platform defaults', () => {
+  test('contradictions in the platform are reported with the app', () => {
+    const app = new App({
+      name: 'shop', team: 'commerce', environments: { dev: {} },
+      platform: { runAsUser: 0, preStopSeconds: -1, defaultSize: 'huge' as never, healthPaths: { readiness: 'ready' }, gateway: { name: 'Edge', namespace: 'edge' } },
+    });
+    new WebService(app, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+    expect(() => app.render()).toThrow(Libk8sError);
+    const lines = (() => { try { app.render(); return []; } catch (e) { return (e as Libk8sError).problems.map((p) => `${p.prop}: ${p.message}`); } })();
+    expect(lines).toEqual([
+      'platform.runAsUser: 0 is not a whole number in the range 1-2147483647',
+      'platform.preStopSeconds: -1 is not a whole number in the range 0-3600',
+      'platform.defaultSize: "huge" is not a size preset',
+      'platform.healthPaths.readiness: "ready" does not start with "/"',
+      'platform.gateway.name: "Edge" is not a DNS-1123 label: lowercase letters, digits and \'-\', starting and ending with a letter or digit',
+    ]);
+  });
+});
