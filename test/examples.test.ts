@@ -1,0 +1,78 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { describeWithReference } from './support/reference';
+import { conformanceProblems, readManifestTree } from './support/schemas';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Runs an example with the real CLI, as the README says, into a temp folder. */
+function synthExample(name: string): { out: string; stdout: string; stderr: string; code: number | null } {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), `libk8s-example-${name}-`));
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'libk8s.js'), 'synth', `examples/${name}/main.ts`, '--out', out], { cwd: ROOT, encoding: 'utf8' });
+  return { out, stdout: r.stdout, stderr: r.stderr, code: r.status };
+}
+
+describe('examples/shop', () => {
+  test('synthesizes dev and prod with no findings', () => {
+    const r = synthExample('shop');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^shop dev: \d+ objects/m);
+    expect(r.stdout).toMatch(/^shop prod: \d+ objects/m);
+    const prodHpa = parse(fs.readFileSync(path.join(r.out, 'prod/shop/storefront/horizontalpodautoscaler.yaml'), 'utf8'));
+    expect([prodHpa.spec.minReplicas, prodHpa.spec.maxReplicas]).toEqual([3, 30]);
+    const devHpa = parse(fs.readFileSync(path.join(r.out, 'dev/shop/storefront/horizontalpodautoscaler.yaml'), 'utf8'));
+    expect([devHpa.spec.minReplicas, devHpa.spec.maxReplicas]).toEqual([2, 10]);
+  });
+});
+
+describe('examples/platform', () => {
+  const r = synthExample('platform');
+
+  test('synthesizes with the platform rules, reporting the waived finding with its reason and line', () => {
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^payments prod: \d+ objects/m);
+    expect(r.stderr).toContain('acme/cost-center');
+    expect(r.stderr).toContain('charged to the shared platform budget until FIN-88 assigns a code');
+    expect(r.stderr).toMatch(/examples\/platform\/main\.ts:\d+/);
+    expect(r.stderr).toContain('0 errors');
+  });
+
+  test('the platform defaults reach the output: gateway, priority class, cost center', () => {
+    const route = parse(fs.readFileSync(path.join(r.out, 'prod/payments/checkout/httproute.yaml'), 'utf8'));
+    expect(route.spec.parentRefs[0]).toMatchObject({ name: 'acme-edge', namespace: 'edge', sectionName: 'https' });
+    const deployment = parse(fs.readFileSync(path.join(r.out, 'prod/payments/checkout/deployment.yaml'), 'utf8'));
+    expect(deployment.spec.template.spec.priorityClassName).toBe('acme-standard');
+    expect(deployment.metadata.annotations['acme.com/cost-center']).toBe('CC-2041');
+  });
+
+  test('without the waiver the platform rule refuses the synth', () => {
+    const source = fs.readFileSync(path.join(ROOT, 'examples/platform/main.ts'), 'utf8');
+    const unwaived = source.replace(/\}\)\.waive\([^;]*;/s, '});');
+    expect(unwaived).not.toBe(source);
+    const file = path.join(ROOT, 'examples/platform', `.unwaived-${process.pid}.ts`);
+    fs.writeFileSync(file, unwaived);
+    try {
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'libk8s-unwaived-'));
+      const run = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'libk8s.js'), 'synth', file, '--out', out], { cwd: ROOT, encoding: 'utf8' });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('acme/cost-center');
+      expect(run.stderr).toContain('has no acme.com/cost-center annotation');
+      expect(fs.readdirSync(out)).toEqual([]);
+    } finally {
+      fs.rmSync(file);
+    }
+  });
+});
+
+describeWithReference('examples output is valid for real clusters', () => {
+  test.each(['shop', 'platform'])('examples/%s validates against the Kubernetes schemas and CRDs', (name) => {
+    const r = synthExample(name);
+    const objects = readManifestTree(r.out).filter((f) => !f.file.endsWith('kustomization.yaml')).flatMap((f) => f.objects);
+    expect(objects.length).toBeGreaterThan(10);
+    expect(conformanceProblems(objects)).toEqual([]);
+  });
+});
