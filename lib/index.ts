@@ -26,3 +26,6 @@ export {
   formatSarif, toSarif, SARIF_SCHEMA, SarifLog, SarifRun, SarifRule, SarifResult, SarifLocation, SarifNotification, SarifLevel, SarifOptions,
 } from './guardrails/reporters/sarif';
 export { summarize, formatSummary, InputError, ReportSummary, Reports } from './guardrails/reporters/summary';
+export {
+  Libk8sValidation, UNREADABLE_MANIFEST_RULE, Cdk8sValidationContext, Cdk8sValidationReport, Cdk8sValidationViolation, Cdk8sViolatingResource,
+} from './cdk8s-plugin';

@@ -5,7 +5,7 @@
 import { podSpecOf, selects } from '../pod';
 import { Rule, Violation } from '../types';
 import {
-  describe, hpaFor, inNamespace, inNs, minReplicas, nameOf, nsOf, numberOr, productionRule, SCALABLE_KINDS, scaled, show, workloadsSelectedBy,
+  describe, findNamed, hpaFor, inNs, minReplicas, nameOf, nsOf, numberOr, productionRule, SCALABLE_KINDS, scaled, selectorsOf, show, workloadsSelectedBy,
 } from './production-support';
 
 const REPLICATED = ['Deployment', 'StatefulSet'];
@@ -64,7 +64,7 @@ const hpaTargetExists: Rule = productionRule({
   check(s, ctx) {
     const ref = s.manifest.spec?.scaleTargetRef ?? {};
     const ns = nsOf(s.manifest);
-    const found = typeof ref.kind === 'string' && inNamespace(ctx, ref.kind, ns).some((w) => nameOf(w.manifest) === ref.name);
+    const found = typeof ref.kind === 'string' && findNamed(ctx, ref.kind, ns, ref.name) !== undefined;
     return found ? [] : [{ message: `spec.scaleTargetRef names ${ref.kind ?? 'no kind'} ${show(ref.name)}, which is not ${inNs(ns)}`, field: 'spec.scaleTargetRef.name' }];
   },
 });
@@ -94,9 +94,8 @@ const pdbExists: Rule = productionRule({
     const pod = podSpecOf(s.manifest);
     const replicas = minReplicas(ctx, s.manifest);
     if (!pod || replicas < 2) return [];
-    const labels = pod.metadata.labels ?? {};
     const ns = nsOf(s.manifest);
-    if (inNamespace(ctx, 'PodDisruptionBudget', ns).some((p) => selects(p.manifest.spec?.selector, labels))) return [];
+    if (selectorsOf(ctx, 'PodDisruptionBudget', (p) => p.manifest.spec?.selector, s).length > 0) return [];
     return [{ message: `runs at least ${replicas} replicas but no PodDisruptionBudget ${inNs(ns)} selects its pods`, field: 'spec.template.metadata.labels' }];
   },
 });

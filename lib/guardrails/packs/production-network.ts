@@ -2,9 +2,11 @@
  * The production pack, part 2: who may talk to the pods and how they are
  * reached — NetworkPolicies, service accounts, Services, routes and TLS.
  */
-import { mapSelects, podSpecOf, selects, WORKLOAD_KINDS } from '../pod';
+import { podSpecOf, WORKLOAD_KINDS } from '../pod';
 import { Rule, RuleContext, Subject, Violation } from '../types';
-import { describe, hostCovered, inNamespace, inNs, nameOf, nsOf, productionRule, show, workloadsIn } from './production-support';
+import {
+  describe, findNamed, hostCovered, inNs, memo, nameOf, nsOf, productionRule, selectorsOf, show, workloadsSelectedBy, workloadsSelectedByMap,
+} from './production-support';
 
 /** JSON path of a pod template's labels (`spec.template.metadata.labels`, `metadata.labels` for a Pod). */
 function labelsPath(podPath: string): string {
@@ -36,7 +38,7 @@ const networkPolicy: Rule = productionRule({
     if (!pod) return undefined;
     const labels = pod.metadata.labels ?? {};
     const ns = nsOf(s.manifest);
-    const policies = inNamespace(ctx, 'NetworkPolicy', ns).filter((p) => selects(p.manifest.spec?.podSelector ?? {}, labels));
+    const policies = selectorsOf(ctx, 'NetworkPolicy', (p) => p.manifest.spec?.podSelector ?? {}, s);
     const ingress = policies.filter((p) => policyTypes(p.manifest).includes('ingress'));
     const egress = policies.filter((p) => policyTypes(p.manifest).includes('egress'));
     const field = labelsPath(pod.path);
@@ -59,7 +61,7 @@ const networkPolicySelectsPods: Rule = productionRule({
     const selector = s.manifest.spec?.podSelector ?? {};
     if (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0) return [];
     const ns = nsOf(s.manifest);
-    return workloadsIn(ctx, ns).some((w) => selects(selector, w.labels))
+    return workloadsSelectedBy(ctx, ns, selector).length > 0
       ? []
       : [{ message: `spec.podSelector ${show(selector)} selects no pods ${inNs(ns)}`, field: 'spec.podSelector' }];
   },
@@ -67,8 +69,18 @@ const networkPolicySelectsPods: Rule = productionRule({
 
 /** Whether a RoleBinding or ClusterRoleBinding grants a ServiceAccount anything: then it needs its token. */
 function hasBinding(ctx: RuleContext, ns: string, sa: string): boolean {
-  const grants = (b: Subject, defaultNs: string) => (b.manifest.subjects ?? []).some((x: any) => x?.kind === 'ServiceAccount' && x.name === sa && (x.namespace ?? defaultNs) === ns);
-  return inNamespace(ctx, 'RoleBinding', ns).some((b) => grants(b, ns)) || ctx.ofKind('ClusterRoleBinding').some((b) => grants(b, ''));
+  const bound = memo(ctx, 'bound-service-accounts', () => {
+    const set = new Set<string>();
+    for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
+      for (const b of ctx.ofKind(kind)) {
+        for (const x of Array.isArray(b.manifest.subjects) ? b.manifest.subjects : []) {
+          if (x?.kind === 'ServiceAccount') set.add(JSON.stringify([x.namespace ?? (kind === 'RoleBinding' ? nsOf(b.manifest) : ''), x.name]));
+        }
+      }
+    }
+    return set;
+  });
+  return bound.has(JSON.stringify([ns, sa]));
 }
 
 /**
@@ -90,7 +102,7 @@ const serviceAccountToken: Rule = productionRule({
     if (setting === false) return [];
     const ns = nsOf(s.manifest);
     const saName: string = pod.spec.serviceAccountName ?? pod.spec.serviceAccount ?? 'default';
-    const sa = inNamespace(ctx, 'ServiceAccount', ns).find((x) => nameOf(x.manifest) === saName);
+    const sa = findNamed(ctx, 'ServiceAccount', ns, saName);
     if (setting === undefined && sa?.manifest.automountServiceAccountToken === false) return [];
     if (hasBinding(ctx, ns, saName)) return [];
     const why = setting === true ? 'the pod sets automountServiceAccountToken: true'
@@ -137,8 +149,7 @@ const serviceType: Rule = productionRule({
 });
 
 function serviceSelected(ctx: RuleContext, s: Subject) {
-  const selector = s.manifest.spec?.selector;
-  return workloadsIn(ctx, nsOf(s.manifest)).filter((w) => mapSelects(selector, w.labels));
+  return workloadsSelectedByMap(ctx, nsOf(s.manifest), s.manifest.spec?.selector);
 }
 
 /** A Service whose endpoints come from pods (not ExternalName, not a hand-written Endpoints list). */
@@ -226,7 +237,7 @@ const routeTls: Rule = productionRule({
     (m.spec?.parentRefs ?? []).forEach((ref: any, i: number) => {
       if ((ref?.kind ?? 'Gateway') !== 'Gateway') return; // a Service parent: mesh traffic, not from outside
       const gwNs = ref.namespace ?? nsOf(m);
-      const gateway = inNamespace(ctx, 'Gateway', gwNs).find((g) => nameOf(g.manifest) === ref.name);
+      const gateway = findNamed(ctx, 'Gateway', gwNs, ref.name);
       if (gateway) {
         const plain = attachedListeners(gateway.manifest, ref).filter((l) => !['HTTPS', 'TLS'].includes(l?.protocol));
         if (plain.length) out.push({ message: `attaches to plain ${plain.map((l) => `${l.protocol} listener '${l.name}'`).join(', ')} of Gateway '${gwNs}/${ref.name}'`, field: `spec.parentRefs[${i}]` });
@@ -256,7 +267,7 @@ const routeBackendExists: Rule = productionRule({
     const m = s.manifest;
     const out: Violation[] = [];
     const checkRef = (ns: string, name: unknown, port: { number?: unknown; name?: unknown }, field: string, portField: string) => {
-      const svc = inNamespace(ctx, 'Service', ns).find((x) => nameOf(x.manifest) === name);
+      const svc = findNamed(ctx, 'Service', ns, name);
       if (!svc) out.push({ message: `backend names Service ${show(name)}, which is not ${inNs(ns)}`, field });
       else if (!servicePortOk(svc, port)) {
         const wanted = port.number !== undefined ? `port ${show(port.number)}` : port.name !== undefined ? `port ${show(port.name)}` : 'no port';

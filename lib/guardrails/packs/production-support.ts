@@ -1,6 +1,6 @@
 /** Lookups shared by the production pack's rules: namespaces, workloads, replicas, ports. */
 import { show } from '../../core/errors';
-import { ContainerRef, containersOf, podSpecOf, PodSpecRef, selects, WORKLOAD_KINDS } from '../pod';
+import { ContainerRef, containersOf, mapSelects, podSpecOf, PodSpecRef, selects, WORKLOAD_KINDS } from '../pod';
 import { Rule, RuleContext, Subject } from '../types';
 
 /** The production pack's rules are written with this; it only fixes the pack name. */
@@ -24,14 +24,6 @@ export function nameOf(m: Readonly<Record<string, any>>): string {
   return m?.metadata?.name ?? '';
 }
 
-/**
- * Objects of a kind in exactly this namespace. Objects without a namespace
- * are taken to share one (they are applied together with `kubectl -n`).
- */
-export function inNamespace(ctx: RuleContext, kind: string, ns: string): readonly Subject[] {
-  return ctx.ofKind(kind).filter((s) => nsOf(s.manifest) === ns);
-}
-
 /** A workload object with its pod template. */
 export interface WorkloadRef {
   readonly subject: Subject;
@@ -39,16 +31,110 @@ export interface WorkloadRef {
   readonly labels: Record<string, string>;
 }
 
-/** Every object that runs pods in a namespace, with its pod template's labels. */
-export function workloadsIn(ctx: RuleContext, ns: string): WorkloadRef[] {
-  const out: WorkloadRef[] = [];
-  for (const kind of WORKLOAD_KINDS) {
-    for (const subject of inNamespace(ctx, kind, ns)) {
-      const pod = podSpecOf(subject.manifest);
-      if (pod) out.push({ subject, pod, labels: pod.metadata.labels ?? {} });
-    }
+/**
+ * Lookups over one set of objects, built once per check run and shared by
+ * every rule, so cross-object rules stay linear in the number of objects.
+ * It is keyed by the run's `ofKind` (one per run, shared by all rules) and
+ * rebuilt if the subjects are not the very same list.
+ */
+interface Index {
+  readonly subjects: readonly Subject[];
+  readonly count: number;
+  /** kind → namespace → objects */
+  readonly byKind: Map<string, Map<string, Subject[]>>;
+  /** `kind ns name` → object */
+  readonly byName: Map<string, Subject>;
+  /** namespace → workloads */
+  readonly workloads: Map<string, WorkloadRef[]>;
+  /** `ns key value` → workloads whose pod template carries that label */
+  readonly byLabel: Map<string, WorkloadRef[]>;
+  /** What rules derive from the whole set, by key. */
+  readonly memo: Map<string, unknown>;
+}
+
+const INDEXES = new WeakMap<object, Index>();
+const SEP = '\u0000';
+
+function indexOf(ctx: RuleContext): Index {
+  let index = INDEXES.get(ctx.ofKind);
+  if (index && index.subjects === ctx.subjects && index.count === ctx.subjects.length) return index;
+  index = { subjects: ctx.subjects, count: ctx.subjects.length, byKind: new Map(), byName: new Map(), workloads: new Map(), byLabel: new Map(), memo: new Map() };
+  for (const subject of ctx.subjects) {
+    const m = subject.manifest;
+    const ns = nsOf(m);
+    const perNs = index.byKind.get(m.kind) ?? new Map<string, Subject[]>();
+    index.byKind.set(m.kind, perNs);
+    push(perNs, ns, subject);
+    index.byName.set([m.kind, ns, nameOf(m)].join(SEP), subject);
+    const pod = WORKLOAD_KINDS.includes(m.kind) ? podSpecOf(m) : undefined;
+    if (!pod) continue;
+    const ref: WorkloadRef = { subject, pod, labels: pod.metadata.labels ?? {} };
+    push(index.workloads, ns, ref);
+    for (const [k, v] of Object.entries(ref.labels)) push(index.byLabel, [ns, k, v].join(SEP), ref);
   }
-  return out;
+  INDEXES.set(ctx.ofKind, index);
+  return index;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Something derived once per check run from the whole set (e.g. which policies select which pods). */
+export function memo<T>(ctx: RuleContext, key: string, build: () => T): T {
+  const index = indexOf(ctx);
+  if (!index.memo.has(key)) index.memo.set(key, build());
+  return index.memo.get(key) as T;
+}
+
+/**
+ * The object of a kind and name in a namespace. Objects without a namespace
+ * are taken to share one (they are applied together with `kubectl -n`).
+ */
+export function findNamed(ctx: RuleContext, kind: string, ns: string, name: unknown): Subject | undefined {
+  return typeof name === 'string' ? indexOf(ctx).byName.get([kind, ns, name].join(SEP)) : undefined;
+}
+
+/** Every object that runs pods in a namespace, with its pod template's labels. */
+export function workloadsIn(ctx: RuleContext, ns: string): readonly WorkloadRef[] {
+  return indexOf(ctx).workloads.get(ns) ?? [];
+}
+
+/** Workloads that might match a selector: those carrying one of its required labels (all, without one). */
+function candidates(ctx: RuleContext, ns: string, pairs: readonly [string, unknown][]): readonly WorkloadRef[] {
+  const first = pairs[0];
+  return first ? indexOf(ctx).byLabel.get([ns, first[0], String(first[1])].join(SEP)) ?? [] : workloadsIn(ctx, ns);
+}
+
+/** The workloads whose pods a label selector (`matchLabels`/`matchExpressions`) selects. */
+export function workloadsSelectedBy(ctx: RuleContext, ns: string, selector: Record<string, any> | undefined): WorkloadRef[] {
+  if (!selector) return [];
+  return candidates(ctx, ns, Object.entries(selector.matchLabels ?? {})).filter((w) => selects(selector, w.labels));
+}
+
+/** The workloads whose pods a Service's map selector selects. */
+export function workloadsSelectedByMap(ctx: RuleContext, ns: string, selector: Record<string, string> | undefined): WorkloadRef[] {
+  if (!selector || Object.keys(selector).length === 0) return [];
+  return candidates(ctx, ns, Object.entries(selector)).filter((w) => mapSelects(selector, w.labels));
+}
+
+/**
+ * The objects of a kind (NetworkPolicies, PodDisruptionBudgets) whose
+ * selector selects a workload's pods, computed once per run for all workloads.
+ */
+export function selectorsOf(ctx: RuleContext, kind: string, selectorOf: (s: Subject) => Record<string, any> | undefined, workload: Subject): readonly Subject[] {
+  const byWorkload = memo(ctx, `selectors${SEP}${kind}`, () => {
+    const map = new Map<Subject, Subject[]>();
+    for (const perNs of indexOf(ctx).byKind.get(kind)?.values() ?? []) {
+      for (const owner of perNs) {
+        for (const w of workloadsSelectedBy(ctx, nsOf(owner.manifest), selectorOf(owner))) push(map, w.subject, owner);
+      }
+    }
+    return map;
+  });
+  return byWorkload.get(workload) ?? [];
 }
 
 /** `Deployment 'web'`, for messages. */
@@ -69,10 +155,18 @@ export function runningContainers(pod: PodSpecRef): ContainerRef[] {
 
 /** The HorizontalPodAutoscaler that scales a workload, if any. */
 export function hpaFor(ctx: RuleContext, workload: Readonly<Record<string, any>>): Subject | undefined {
-  return inNamespace(ctx, 'HorizontalPodAutoscaler', nsOf(workload)).find((h) => {
-    const ref = h.manifest.spec?.scaleTargetRef ?? {};
-    return ref.kind === workload.kind && ref.name === nameOf(workload);
+  const byTarget = memo(ctx, 'hpa-targets', () => {
+    const map = new Map<string, Subject>();
+    for (const perNs of indexOf(ctx).byKind.get('HorizontalPodAutoscaler')?.values() ?? []) {
+      for (const h of perNs) {
+        const ref = h.manifest.spec?.scaleTargetRef ?? {};
+        const key = [nsOf(h.manifest), ref.kind, ref.name].join(SEP);
+        if (!map.has(key)) map.set(key, h);
+      }
+    }
+    return map;
   });
+  return byTarget.get([nsOf(workload), workload.kind, nameOf(workload)].join(SEP));
 }
 
 /** Kinds whose replica count an HPA or `spec.replicas` sets. */
@@ -104,12 +198,6 @@ export function scaled(v: unknown, total: number): number | undefined {
     if (/^\d+$/.test(v)) return Number(v);
   }
   return undefined;
-}
-
-/** The workloads a PodDisruptionBudget's selector covers. */
-export function workloadsSelectedBy(ctx: RuleContext, ns: string, selector: Record<string, any> | undefined): WorkloadRef[] {
-  if (!selector) return [];
-  return workloadsIn(ctx, ns).filter((w) => selects(selector, w.labels));
 }
 
 /** The tag of an image reference (`repo:tag@digest`), and its digest. */

@@ -188,6 +188,15 @@ describe('rule details', () => {
     expect(found.filter((f) => f.rule === 'image-pull-policy')).toEqual([]);
   });
 
+  test('cross-object lookups follow the objects of each run, even a list reused after a change', () => {
+    const engine = new Guardrails({ packs: ['production'] });
+    const subjects = loadFixture('no-pdb', 'bad');
+    const pdbExists = () => where(engine.check(subjects).findings.filter((f) => f.rule === 'pdb-exists'));
+    expect(pdbExists()).toEqual(['Deployment/api spec.template.metadata.labels', 'StatefulSet/queue spec.template.metadata.labels']);
+    subjects.push(...loadFixture('no-pdb', 'good').filter((s) => s.manifest.metadata.name === 'api' && s.manifest.kind === 'PodDisruptionBudget'));
+    expect(pdbExists()).toEqual(['StatefulSet/queue spec.template.metadata.labels']);
+  });
+
   test('objects without a namespace are compared with each other, not with namespaced ones', () => {
     const shop = loadFixture('no-pdb', 'good');
     const moved = shop.map((s) => (s.manifest.kind === 'PodDisruptionBudget' ? { ...s, manifest: { ...s.manifest, metadata: { ...s.manifest.metadata, namespace: 'elsewhere' } } } : s));
@@ -258,6 +267,7 @@ describe('libk8s output passes the production and ownership packs as it is', () 
     ['with its own team label', { teamLabel: 'acme.io/owner' }],
     ['with a required priority class', { priorityClassName: 'business', guardrails: { options: { 'priority-class': { required: true, allowed: ['business'] } } } }],
     ['with its own Gateway listener and sizes', { gateway: { name: 'edge', namespace: 'edge-system', listener: 'websecure' }, defaultSize: 'medium' }],
+    ['with the preStop sleep action and a long pause', { preStopAction: 'sleep', preStopSeconds: 20 }],
   ])('on a platform %s', (_name, platform) => {
     const app = shop({ platform });
     new WebService(app, 'storefront', { image, route: {}, autoscale: { min: 2, max: 4 } });
@@ -282,13 +292,13 @@ describe('libk8s output passes the production and ownership packs as it is', () 
     ]);
   });
 
-  test('the shop example synthesizes with the guardrails enforced', () => {
+  test('the shop example synthesizes with the guardrails enforced', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'libk8s-shop-'));
     const saved = process.env.LIBK8S_OUTDIR;
     process.env.LIBK8S_OUTDIR = out;
     try {
-      jest.isolateModules(() => {
-        require('../../../examples/shop/main');
+      await jest.isolateModulesAsync(async () => {
+        await import('../../../examples/shop/main');
       });
       for (const env of ['dev', 'prod']) {
         expect(fs.readdirSync(path.join(out, env, 'shop')).sort()).toEqual(expect.arrayContaining(['api', 'catalog', 'storefront']));
