@@ -68,7 +68,7 @@ const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 
  *         replicas-minimum: error
  *         required-labels: 'off'
  *       waivers:
- *         - rule: run-as-non-root
+ *         - rule: pss-restricted-run-as-non-root
  *           kind: Deployment
  *           name: legacy-app
  *           reason: the vendor image needs root; tracked in OPS-123

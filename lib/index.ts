@@ -13,7 +13,7 @@ export {
 export { AutoscaleProps, ConfigFilesProps, EgressRule, ScalingProps, WorkloadOverrides, WorkloadProps, WorkloadObjects } from './workloads/workload';
 export { WebService, WebServiceProps, WebServiceOverrides, WebServiceObjects, RouteProps, Scope } from './workloads/web-service';
 export { JsonPatch, ApiObject } from 'cdk8s';
-export { Guardrails, ALL_PACKS, blocking } from './guardrails/engine';
+export { Guardrails, ALL_PACKS, blocking, aliasesOf } from './guardrails/engine';
 export { GuardrailsError, formatFinding, findingLocation } from './guardrails/format';
 export { podSpecOf, containersOf, selects, mapSelects, WORKLOAD_KINDS, LONG_RUNNING_KINDS, PodSpecRef, ContainerRef } from './guardrails/pod';
 export { BUILTIN_RULES } from './guardrails/packs';

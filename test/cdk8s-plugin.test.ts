@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as YAML from 'yaml';
 import {
   Cdk8sValidationContext, Cdk8sValidationReport, Cdk8sValidationViolation, GuardrailsProps, Libk8sError, Libk8sValidation, UNREADABLE_MANIFEST_RULE,
 } from 'libk8s';
@@ -232,6 +233,15 @@ describe('the cdk8s validation plugin: properties from cdk8s.yaml', () => {
     expect(problems({ options: { 'required-label': { labels: ['team'] } } })).toContain("'options.required-label' names no rule");
   });
 
+  test('the cdk8s.yaml snippet in the class documentation is valid', () => {
+    const source = fs.readFileSync(path.join(ROOT, 'lib', 'cdk8s-plugin.ts'), 'utf8');
+    const block = /```yaml\n([\s\S]*?)\n\s*\* ```/.exec(source)![1].split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join('\n');
+    const entry = (YAML.parse(block).validations as ValidationConfig[])[0];
+    expect(entry).toMatchObject({ package: 'libk8s', class: 'Libk8sValidation' });
+    expect(entry.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(() => new Libk8sValidation(entry.properties)).not.toThrow();
+  });
+
   test('options reach the rule', async () => {
     const r = await validate({ packs: ['ownership'], options: { 'required-labels': { labels: ['team'] } } }, [CONFIG]);
     expect(digest(r.violations)).toEqual([{
@@ -265,36 +275,40 @@ describe('the cdk8s validation plugin: compatibility with cdk8s-cli 2.207.60', (
    */
   test('loads from the published layout by package main and class name, and validates', () => {
     const plugins = fs.mkdtempSync(path.join(os.tmpdir(), 'libk8s-cdk8s-plugins-'));
-    const prefix = path.join(plugins, 'libk8s', '0.1.0', 'node_modules');
-    const pkgDir = path.join(prefix, 'libk8s');
-    fs.mkdirSync(pkgDir, { recursive: true });
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(pkgDir, 'build')]);
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(pkgDir, 'package.json'));
-    for (const dep of Object.keys(pkg.dependencies)) fs.symlinkSync(path.join(ROOT, 'node_modules', dep), path.join(prefix, dep));
+    try {
+      const prefix = path.join(plugins, 'libk8s', '0.1.0', 'node_modules');
+      const pkgDir = path.join(prefix, 'libk8s');
+      fs.mkdirSync(pkgDir, { recursive: true });
+      execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(pkgDir, 'build')]);
+      const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+      fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(pkgDir, 'package.json'));
+      for (const dep of Object.keys(pkg.dependencies)) fs.symlinkSync(path.join(ROOT, 'node_modules', dep), path.join(prefix, dep));
 
-    const script = `
-      const [dir, cls, props, manifest] = process.argv.slice(1);
-      const mod = require(require.resolve(dir));
-      const clazz = mod[cls];
-      if (!clazz) throw new Error('no class ' + cls);
-      const plugin = new clazz(JSON.parse(props));
-      if (typeof plugin.validate !== 'function') throw new Error('not a validation plugin');
-      const out = { violations: [], logs: [] };
-      const context = {
-        manifests: [manifest], pkg: 'libk8s', version: '0.1.0', metadata: {},
-        report: { addViolation: (v) => out.violations.push(v), submit: (status, metadata) => { out.status = status; out.metadata = metadata; } },
-        logger: { log: (m) => out.logs.push(m) },
-      };
-      plugin.validate(context).then(() => console.log(JSON.stringify(out)));`;
-    const props = JSON.stringify({ packs: ['pss-restricted'], waivers: [{ rule: 'pss-restricted-seccomp', kind: 'Pod', name: 'shell', reason: 'the node enforces a profile' }] });
-    const r = spawnSync(process.execPath, ['-e', script, pkgDir, 'Libk8sValidation', props, path.join(DIR, 'pod-root.yaml')], { cwd: plugins, encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout);
-    expect(out.status).toBe('failure');
-    expect(out.violations.map((v: ValidationViolation) => v.ruleName)).toContain('pss-restricted-run-as-non-root');
-    expect(out.violations.map((v: ValidationViolation) => v.ruleName)).not.toContain('pss-restricted-seccomp');
-    expect(out.logs).toEqual([expect.stringContaining('waived error pss-restricted-seccomp')]);
+      const script = `
+        const [dir, cls, props, manifest] = process.argv.slice(1);
+        const mod = require(require.resolve(dir));
+        const clazz = mod[cls];
+        if (!clazz) throw new Error('no class ' + cls);
+        const plugin = new clazz(JSON.parse(props));
+        if (typeof plugin.validate !== 'function') throw new Error('not a validation plugin');
+        const out = { violations: [], logs: [] };
+        const context = {
+          manifests: [manifest], pkg: 'libk8s', version: '0.1.0', metadata: {},
+          report: { addViolation: (v) => out.violations.push(v), submit: (status, metadata) => { out.status = status; out.metadata = metadata; } },
+          logger: { log: (m) => out.logs.push(m) },
+        };
+        plugin.validate(context).then(() => console.log(JSON.stringify(out)));`;
+      const props = JSON.stringify({ packs: ['pss-restricted'], waivers: [{ rule: 'pss-restricted-seccomp', kind: 'Pod', name: 'shell', reason: 'the node enforces a profile' }] });
+      const r = spawnSync(process.execPath, ['-e', script, pkgDir, 'Libk8sValidation', props, path.join(DIR, 'pod-root.yaml')], { cwd: plugins, encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.status).toBe('failure');
+      expect(out.violations.map((v: ValidationViolation) => v.ruleName)).toContain('pss-restricted-run-as-non-root');
+      expect(out.violations.map((v: ValidationViolation) => v.ruleName)).not.toContain('pss-restricted-seccomp');
+      expect(out.logs).toEqual([expect.stringContaining('waived error pss-restricted-seccomp')]);
+    } finally {
+      fs.rmSync(plugins, { recursive: true, force: true });
+    }
   }, 120_000);
 });

@@ -130,8 +130,9 @@ export class Guardrails {
   }
 }
 
-function aliasesOf(r: Rule): string[] {
-  return Object.values(r.aliases ?? {}).filter((a): a is string => typeof a === 'string');
+/** Every alias of a rule, across tools. */
+export function aliasesOf(r: Pick<Rule, 'aliases'>): string[] {
+  return Object.values(r.aliases ?? {}).flatMap((a: string | readonly string[] | undefined) => (a === undefined ? [] : typeof a === 'string' ? [a] : [...a]));
 }
 
 function covers(w: Waiver, rule: Rule, f: Finding): boolean {

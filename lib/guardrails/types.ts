@@ -47,9 +47,10 @@ export interface RuleContext {
 
 /** Ids of the same check in the tools platform teams already know. */
 export interface RuleAliases {
-  readonly kubeScore?: string;
-  readonly polaris?: string;
-  readonly kubeLinter?: string;
+  /** One id, or several where the tool splits the check (e.g. kube-linter's liveness-port and startup-port). */
+  readonly kubeScore?: string | readonly string[];
+  readonly polaris?: string | readonly string[];
+  readonly kubeLinter?: string | readonly string[];
 }
 
 /**

@@ -105,7 +105,7 @@ const pdbAllowsDisruption: Rule = productionRule({
   severity: 'warning',
   description: 'A PodDisruptionBudget allows at least one disruption: maxUnavailable is not 0 or 0%, and minAvailable is not 100% nor as many as the replicas it covers (a drain would block forever).',
   fix: 'libk8s sets maxUnavailable: 1. In YAML: use maxUnavailable: 1 (or a minAvailable below the replica count, counting the HPA\'s minReplicas).',
-  aliases: { polaris: 'pdbDisruptionsIsZero' },
+  aliases: { polaris: 'pdbDisruptionsIsZero', kubeLinter: ['pdb-max-unavailable', 'pdb-min-available'] },
   kinds: ['PodDisruptionBudget'],
   check(s, ctx) {
     const spec = s.manifest.spec ?? {};

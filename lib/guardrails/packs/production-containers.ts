@@ -37,7 +37,7 @@ function resourceRule(id: string, severity: Rule['severity'], fields: readonly [
 const resourcesRequests = resourceRule('resources-requests', 'warning', [['requests', 'cpu'], ['requests', 'memory']],
   'Every container requests cpu and memory, so the scheduler places it on a node that has them.',
   "libk8s sets requests from the size preset: pick a 'size' or set 'resources.cpu' and 'resources.memory'. In YAML: set resources.requests.cpu and resources.requests.memory on every container, init containers included.",
-  { kubeScore: 'container-resources', polaris: 'cpuRequestsMissing', kubeLinter: 'unset-cpu-requirements' });
+  { kubeScore: 'container-resources', polaris: ['cpuRequestsMissing', 'memoryRequestsMissing'], kubeLinter: 'unset-cpu-requirements' });
 
 const resourcesMemoryLimit = resourceRule('resources-memory-limit', 'warning', [['limits', 'memory']],
   'Every container has a memory limit, so a leak kills that container instead of starving the node.',
@@ -126,7 +126,7 @@ const probesTargetPorts: Rule = productionRule({
   severity: 'warning',
   description: 'HTTP, TCP and gRPC probes target a port the container declares (by name or number).',
   fix: "In libk8s, a probe's 'port' names one of the workload's ports ('http' or one of 'ports'). In YAML: declare the port under the container's ports (name and containerPort) or point the probe at a declared one.",
-  aliases: { kubeLinter: 'readiness-port' },
+  aliases: { kubeLinter: ['readiness-port', 'liveness-port', 'startup-port'] },
   kinds: WORKLOAD_KINDS,
   check(s) {
     const pod = podSpecOf(s.manifest);

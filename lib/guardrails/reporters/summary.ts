@@ -82,7 +82,8 @@ const ALIAS_TOOLS: readonly (readonly [keyof RuleAliases, string])[] = [['kubeSc
 /** The first alias of a rule, with its tool: `kube-score: container-security-context-user-group-id`. */
 export function firstAlias(aliases: RuleAliases | undefined): string | undefined {
   for (const [key, tool] of ALIAS_TOOLS) {
-    const a = aliases?.[key];
+    const value = aliases?.[key];
+    const a = typeof value === 'string' ? value : value?.[0];
     if (a) return `${tool}: ${a}`;
   }
   return undefined;
