@@ -13,11 +13,16 @@ function labelsPath(podPath: string): string {
   return podPath === 'spec' ? 'metadata.labels' : `${podPath.replace(/\.spec$/, '')}.metadata.labels`;
 }
 
-/** The directions a NetworkPolicy isolates (policyTypes, or what Kubernetes infers without it). */
+/**
+ * The directions a NetworkPolicy isolates: policyTypes, or, when it is
+ * absent or empty, what Kubernetes defaults it to (SetDefaults_NetworkPolicy):
+ * Ingress, and Egress only when there is at least one egress rule
+ * (`egress: []` isolates nothing).
+ */
 function policyTypes(p: Readonly<Record<string, any>>): string[] {
   const spec = p.spec ?? {};
-  if (Array.isArray(spec.policyTypes)) return spec.policyTypes.map((t: unknown) => String(t).toLowerCase());
-  return ['ingress', ...(spec.egress ? ['egress'] : [])];
+  if (Array.isArray(spec.policyTypes) && spec.policyTypes.length > 0) return spec.policyTypes.map((t: unknown) => String(t).toLowerCase());
+  return ['ingress', ...(Array.isArray(spec.egress) && spec.egress.length > 0 ? ['egress'] : [])];
 }
 
 /**

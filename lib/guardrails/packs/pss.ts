@@ -304,7 +304,10 @@ const seccompRestricted = rule('restricted', 'seccomp', {
 const capabilitiesRestricted = rule('restricted', 'capabilities', {
   description: 'Every container drops ALL capabilities and adds back at most NET_BIND_SERVICE (not required for spec.os.name: windows).',
   fix: `libk8s containers drop ALL and add none; ${UNDO}. In YAML: set securityContext.capabilities: { drop: [ALL] } on every container, with at most add: [NET_BIND_SERVICE].`,
-  aliases: { polaris: 'insecureCapabilities', kubeLinter: 'drop-net-raw-capability' },
+  // Not Polaris's insecureCapabilities (that is capabilities-drop-all): the
+  // admission controller compares "ALL" exactly and also limits `add`, and a
+  // waiver or severity for the Polaris check must not switch off this control.
+  aliases: { kubeLinter: 'drop-net-raw-capability' },
   check: (pod, containers) => (isWindows(pod) ? [] : containers.flatMap((c) => {
     const drop = sc(c).capabilities?.drop;
     const out: Violation[] = [];

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, AppProps, blocking, BUILTIN_RULES, Finding, Guardrails, GuardrailsProps, Rule, WebService } from 'libk8s';
+import { aliasesOf, App, AppProps, blocking, BUILTIN_RULES, Finding, Guardrails, GuardrailsProps, Rule, WebService } from 'libk8s';
 import { check, FIXTURES, loadFixture, where } from '../fixtures/load';
 import { HAS_REFERENCE, REFERENCE_DIR } from '../../support/reference';
 
@@ -109,7 +109,7 @@ describe('the production pack', () => {
 
   (HAS_REFERENCE ? test : test.skip)('Polaris aliases name checks of the reference Polaris', () => {
     const checks = new Set(fs.readdirSync(path.join(REFERENCE_DIR, 'polaris', 'checks')).map((f) => f.replace(/\.yaml$/, '')));
-    const polaris = PRODUCTION.map((r) => r.aliases?.polaris).filter((a): a is string => a !== undefined);
+    const polaris = PRODUCTION.flatMap((r) => aliasesOf({ aliases: { polaris: r.aliases?.polaris } }));
     expect(polaris.length).toBeGreaterThan(15);
     expect(polaris.filter((a) => !checks.has(a))).toEqual([]);
   });
@@ -163,6 +163,18 @@ describe('rule details', () => {
   test('priority-class reports nothing unless the platform requires a priority class', () => {
     expect(messages(bad('priority-class'), 'priority-class')).toEqual([]);
     expect(messages(bad('priority-class', { options: { 'priority-class': { required: true } } }), 'priority-class')).toEqual(['the pod names no priorityClassName']);
+  });
+
+  test('network-policy: a policy without policyTypes (or with an empty list) isolates what the API server defaults it to', () => {
+    const workload = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0' }] } } } };
+    const withPolicy = (spec: Record<string, unknown>) => messages(check([workload, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'api', namespace: 'shop' }, spec: { podSelector: {}, ...spec } }]
+      .map((manifest) => ({ manifest, origin: {} })), { packs: ['production'] }), 'network-policy');
+    // Egress is defaulted in only when there is at least one egress rule
+    expect(withPolicy({ egress: [] })).toEqual(["NetworkPolicy 'api' selects its pods but none restricts egress"]);
+    expect(withPolicy({ egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }] })).toEqual([]);
+    // an empty policyTypes is defaulted like an absent one
+    expect(withPolicy({ policyTypes: [], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }] })).toEqual([]);
+    expect(withPolicy({ policyTypes: ['Egress'] })).toEqual(["NetworkPolicy 'api' selects its pods but none restricts ingress"]);
   });
 
   test('service-type: a platform may allow LoadBalancer Services', () => {

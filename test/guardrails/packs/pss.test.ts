@@ -142,6 +142,8 @@ const VIOLATIONS: Case[] = [
     message: "container 'app' does not drop ALL capabilities (drop: [\"NET_RAW\"])" },
   { rule: 'pss-restricted-capabilities', name: 'an init container has no capabilities at all', edit: (s) => { delete s.initContainers[0].securityContext.capabilities; },
     fields: [`${P}.initContainers[0].securityContext.capabilities.drop`] },
+  { rule: 'pss-restricted-capabilities', name: 'a container drops "all" in lower case (the admission controller compares "ALL" exactly)', edit: (s) => { sc0(s).capabilities = { drop: ['all'] }; },
+    fields: [`${P}.containers[0].securityContext.capabilities.drop`] },
   { rule: 'pss-restricted-capabilities', name: 'a container adds CHOWN (in the Baseline set)', edit: (s) => { sc0(s).capabilities.add = ['CHOWN']; }, fields: [`${P}.containers[0].securityContext.capabilities.add[0]`] },
   { rule: 'pss-restricted-proc-mount', name: 'a pod in a user namespace unmasks /proc (Baseline allows it)', edit: (s) => { s.hostUsers = false; s.containers[1].securityContext.procMount = 'Unmasked'; },
     fields: [`${P}.containers[1].securityContext.procMount`] },
@@ -228,6 +230,13 @@ describe('the pss-baseline and pss-restricted packs', () => {
     const waived = new Guardrails({ packs: [...PSS_PACKS], waivers: [{ rule: 'privilege-escalation-container', reason: 'legacy setuid binary' }] })
       .check([{ manifest: deployment((s) => { delete sc0(s).allowPrivilegeEscalation; }), origin: {} }]);
     expect(waived.findings.map((f) => [f.rule, f.waived?.reason])).toEqual([['pss-restricted-privilege-escalation', 'legacy setuid binary']]);
+  });
+
+  test("Polaris's insecureCapabilities is the production pack's capabilities-drop-all, not this control: waiving it leaves the control on", () => {
+    expect(engine.find('insecureCapabilities')?.id).toBe('capabilities-drop-all');
+    const added = deployment((s) => { sc0(s).capabilities = { drop: ['ALL'], add: ['SYS_PTRACE'] }; });
+    const report = new Guardrails({ waivers: [{ rule: 'insecureCapabilities', reason: 'Polaris check waived' }] }).check([{ manifest: added, origin: {} }]);
+    expect(report.findings.filter((f) => f.rule === 'pss-restricted-capabilities').map((f) => [f.field, f.waived])).toEqual([[`${P}.containers[0].securityContext.capabilities.add[0]`, undefined]]);
   });
 
   test('an alias shared by two rules (one check elsewhere, two controls here) waives both', () => {
