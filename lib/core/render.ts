@@ -4,6 +4,7 @@ import type { App } from './app';
 import { Component, RenderContext } from './component';
 import { Environment } from './environment';
 import { Libk8sError, Problem } from './errors';
+import { fastToJson } from './fast-json';
 import { applyPatch, describeOp, PatchError, PatchOp, toOp } from './json-patch';
 import { formatLocation } from './source';
 
@@ -61,7 +62,7 @@ function toManifests(component: Component, scope: Construct, env: Environment, p
   for (const obj of apiObjects) {
     // cdk8s would apply these leniently; take them over and apply them strictly.
     const ownPatches = ((obj as any).patches as unknown[]).splice(0).map((p) => toOp(p as any));
-    const manifest = obj.toJson() as Record<string, any>;
+    const manifest = (fastToJson(obj) ?? obj.toJson()) as Record<string, any>;
     const name: string = manifest.metadata?.name ?? obj.name;
     const kind: string = manifest.kind;
     const fail = (op: PatchOp, e: unknown, where?: string) => problems.push({
