@@ -24,8 +24,25 @@ function isPlainSafe(s: string): boolean {
 // eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\r]/;
 
+// Kubernetes objects repeat the same keys and values (labels, field names)
+// thousands of times; deciding how to write each once is a measurable share
+// of a large synth. Bounded, so a huge app cannot grow it without limit.
+const MEMO_LIMIT = 50_000;
+const scalarMemo = new Map<string, string>();
+const keyMemo = new Map<string, string>();
+
+function memo(cache: Map<string, string>, s: string, compute: (s: string) => string): string {
+  let out = cache.get(s);
+  if (out === undefined) {
+    out = compute(s);
+    if (cache.size >= MEMO_LIMIT) cache.clear();
+    cache.set(s, out);
+  }
+  return out;
+}
+
 function scalar(s: string): string {
-  return isPlainSafe(s) ? s : JSON.stringify(s);
+  return memo(scalarMemo, s, (x) => (isPlainSafe(x) ? x : JSON.stringify(x)));
 }
 
 function blockLiteral(s: string, indent: string): string | undefined {
@@ -42,7 +59,7 @@ function blockLiteral(s: string, indent: string): string | undefined {
 }
 
 function key(k: string): string {
-  return isPlainSafe(k) && !k.includes(':') ? k : JSON.stringify(k);
+  return memo(keyMemo, k, (x) => (isPlainSafe(x) && !x.includes(':') ? x : JSON.stringify(x)));
 }
 
 /** The text of a scalar, placed after `key:` or `- `. */
