@@ -9,6 +9,7 @@ import { formatSarif } from '../guardrails/reporters/sarif';
 import { formatSummary, InputError, summarize } from '../guardrails/reporters/summary';
 import { formatTable } from '../guardrails/reporters/table';
 import { GuardrailsProps, PackName, Rule, Subject } from '../guardrails/types';
+import { optionValue, UsageError } from './args';
 
 const EXIT_OK = 0;
 const EXIT_INVALID = 1;
@@ -26,7 +27,6 @@ export interface CheckArgs {
   readonly help: boolean;
 }
 
-class UsageError extends Error {}
 
 export function parseCheckArgs(args: readonly string[]): CheckArgs {
   const paths: string[] = [];
@@ -37,10 +37,8 @@ export function parseCheckArgs(args: readonly string[]): CheckArgs {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = (flag: string): string => {
-      const eq = a.indexOf('=');
-      if (eq > 0) return a.slice(eq + 1);
-      const v = args[++i];
-      if (v === undefined || v.startsWith('-')) throw new UsageError(`${flag} needs a value`);
+      const [v, last] = optionValue(args, i, flag);
+      i = last;
       return v;
     };
     if (a === '--packs' || a.startsWith('--packs=')) {

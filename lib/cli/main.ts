@@ -4,6 +4,7 @@ import { formatJson } from '../guardrails/reporters/json';
 import { formatSarif } from '../guardrails/reporters/sarif';
 import { formatTable } from '../guardrails/reporters/table';
 import type { Report } from '../guardrails/types';
+import { optionValue, UsageError } from './args';
 
 /** Exit codes: 0 ok, 1 the program is invalid (or failed), 2 the command line is wrong. */
 export const EXIT_OK = 0;
@@ -60,7 +61,6 @@ interface SynthArgs {
   format?: ReportFormat;
 }
 
-class UsageError extends Error {}
 
 function parseSynthArgs(args: readonly string[]): SynthArgs {
   const parsed: SynthArgs = { entry: 'infra/main.ts', envs: [], quiet: false };
@@ -68,10 +68,8 @@ function parseSynthArgs(args: readonly string[]): SynthArgs {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = (flag: string): string => {
-      const eq = a.indexOf('=');
-      if (eq > 0) return a.slice(eq + 1);
-      const v = args[++i];
-      if (v === undefined || v.startsWith('-')) throw new UsageError(`${flag} needs a value`);
+      const [v, last] = optionValue(args, i, flag);
+      i = last;
       return v;
     };
     if (a === '--out' || a.startsWith('--out=')) parsed.out = value('--out');

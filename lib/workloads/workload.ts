@@ -372,25 +372,8 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
     }
 
     const primary = ports[0]?.port;
-    const main: k8s.Container = {
-      name: this.name,
-      image: p.image,
-      imagePullPolicy: 'Always',
-      command: p.command ? [...p.command] : undefined,
-      args: p.args ? [...p.args] : undefined,
-      env: envVars(p.env),
-      ports: ports.length ? ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol ?? 'TCP' })) : undefined,
-      resources: resourceRequirements(resolveResources(platform, size, p.resources)),
-      securityContext: restrictedSecurityContext(uid),
-      startupProbe: p.probes?.startup === false ? undefined : probe('startup', p.probes?.startup, platform, primary),
-      readinessProbe: probe('readiness', p.probes?.readiness, platform, primary),
-      livenessProbe: p.probes?.liveness === false ? undefined : probe('liveness', p.probes?.liveness, platform, primary),
-      // the sleep action is newer than the typed 1.27 objects; it is patched in below
-      lifecycle: { preStop: { exec: { command: ['sleep', String(platform.preStopSeconds)] } } },
-      volumeMounts: mounts,
-      terminationMessagePolicy: 'FallbackToLogsOnError',
-    };
-    const extra = (c: ContainerProps): k8s.Container => ({
+    /** What every container of the pod shares: pinned pulls, resources, the restricted security context. */
+    const container = (c: Omit<ContainerProps, 'size' | 'mounts' | 'probes'>, size: SizeName, volumeMounts: k8s.VolumeMount[]): k8s.Container => ({
       name: c.name,
       image: c.image,
       imagePullPolicy: 'Always',
@@ -398,11 +381,21 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
       args: c.args ? [...c.args] : undefined,
       env: envVars(c.env),
       ports: c.ports?.length ? c.ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol ?? 'TCP' })) : undefined,
-      resources: resourceRequirements(resolveResources(platform, c.size ?? 'nano', c.resources)),
+      resources: resourceRequirements(resolveResources(platform, size, c.resources)),
       securityContext: restrictedSecurityContext(uid),
-      volumeMounts: [{ name: TMP_VOLUME, mountPath: '/tmp' }, ...(c.mounts ?? []).map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly }))],
+      volumeMounts,
       terminationMessagePolicy: 'FallbackToLogsOnError',
     });
+    const main: k8s.Container = {
+      ...container({ ...p, name: this.name, ports }, size, mounts),
+      startupProbe: p.probes?.startup === false ? undefined : probe('startup', p.probes?.startup, platform, primary),
+      readinessProbe: probe('readiness', p.probes?.readiness, platform, primary),
+      livenessProbe: p.probes?.liveness === false ? undefined : probe('liveness', p.probes?.liveness, platform, primary),
+      // the sleep action is newer than the typed 1.27 objects; it is patched in below
+      lifecycle: { preStop: { exec: { command: ['sleep', String(platform.preStopSeconds)] } } },
+    };
+    const extra = (c: ContainerProps): k8s.Container => container(c, c.size ?? 'nano',
+      [{ name: TMP_VOLUME, mountPath: '/tmp' }, ...(c.mounts ?? []).map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly }))]);
 
     const podSpec: k8s.PodSpec = {
       serviceAccountName: this.name,
