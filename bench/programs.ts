@@ -1,0 +1,59 @@
+/**
+ * The two programs the benchmark compares, built in memory for N services.
+ *
+ * - libk8s: one App, one environment (prod), N WebServices, each with a
+ *   route, autoscaling, a config file and a secret env var, so every
+ *   golden-path object is emitted (ServiceAccount, ConfigMap, Deployment,
+ *   PodDisruptionBudget, HorizontalPodAutoscaler, NetworkPolicy, Service,
+ *   HTTPRoute: 8 objects per service).
+ * - baseline: what a user would otherwise write with cdk8s-plus-27: one Chart
+ *   per service with a Deployment, its Service (exposeViaService) and an HPA
+ *   (3 objects per service), written with cdk8s `App.synth()`.
+ */
+import * as cdk8s from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { App, Env, WebService } from '../lib';
+
+/** Builds the libk8s program (construct only, nothing written). */
+export function buildLibk8s(n: number, outdir: string): App {
+  const app = new App({
+    name: 'bench',
+    team: 'platform',
+    outdir,
+    environments: { prod: { namespace: 'bench', domain: 'bench.example.com' } },
+  });
+  for (let i = 0; i < n; i++) {
+    new WebService(app, `svc-${i}`, {
+      image: `ghcr.io/acme/svc-${i}:1.${i % 50}.0`,
+      port: 8080,
+      route: { subdomain: `svc-${i}`, path: '/' },
+      autoscale: { min: 2, max: 10, cpuPercent: 70 },
+      env: { LOG_LEVEL: 'info', DB_PASSWORD: Env.secret(`svc-${i}-db`, 'password') },
+      config: { files: { 'app.yaml': `name: svc-${i}\nreplicasHint: ${i % 7}\n` } },
+    });
+  }
+  return app;
+}
+
+/** Builds the plain cdk8s-plus-27 program: one chart per service. */
+export function buildBaseline(n: number, outdir: string): cdk8s.App {
+  const app = new cdk8s.App({ outdir });
+  for (let i = 0; i < n; i++) {
+    const chart = new cdk8s.Chart(app, `svc-${i}`, { namespace: 'bench' });
+    const deployment = new kplus.Deployment(chart, 'Deployment', {
+      containers: [{
+        image: `ghcr.io/acme/svc-${i}:1.${i % 50}.0`,
+        portNumber: 8080,
+        envVariables: { LOG_LEVEL: kplus.EnvValue.fromValue('info') },
+      }],
+    });
+    deployment.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
+    new kplus.HorizontalPodAutoscaler(chart, 'HPA', {
+      target: deployment,
+      minReplicas: 2,
+      maxReplicas: 10,
+      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
+    });
+  }
+  return app;
+}
