@@ -47,7 +47,58 @@ export function fastToJson(obj: ApiObject): Record<string, any> | undefined {
     if (e instanceof NotPlain) return undefined;
     throw e;
   }
-  const out: Record<string, any> = { apiVersion: body.apiVersion, kind: body.kind, metadata: obj.metadata.toJson() };
+  const metadata = fastMetadata(obj);
+  if (!metadata) return undefined;
+  const out: Record<string, any> = { apiVersion: body.apiVersion, kind: body.kind, metadata };
   for (const key of Object.keys(body)) if (!(key in out)) out[key] = body[key];
   return out;
+}
+
+/** The fields of cdk8s's ApiObjectMetadataDefinition that its toJson() reads. */
+interface MetadataFields {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly finalizers: string[];
+  readonly ownerReferences: unknown[];
+  readonly _additionalAttributes: Record<string, unknown>;
+}
+
+/**
+ * `metadata.toJson()` in one pass: the same fields, empty arrays and objects
+ * dropped as cdk8s drops them. Undefined when the definition does not have the
+ * shape this reads (another cdk8s version) or holds a value to resolve.
+ */
+function fastMetadata(obj: ApiObject): Record<string, unknown> | undefined {
+  const m = obj.metadata as unknown as MetadataFields;
+  if (typeof m._additionalAttributes !== 'object' || typeof m.labels !== 'object' || !Array.isArray(m.finalizers) || !Array.isArray(m.ownerReferences)) return undefined;
+  let meta: unknown;
+  try {
+    meta = plain({
+      ...m._additionalAttributes, name: m.name, namespace: m.namespace, annotations: m.annotations,
+      finalizers: m.finalizers, ownerReferences: m.ownerReferences, labels: m.labels,
+    });
+  } catch (e) {
+    if (e instanceof NotPlain) return undefined;
+    throw e;
+  }
+  return dropEmpty(meta) as Record<string, unknown>;
+}
+
+/** cdk8s's filterEmptyArrays and filterEmptyObjects: empty collections vanish, bottom up. */
+function dropEmpty(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const arr = v.map(dropEmpty);
+    return arr.length === 0 ? undefined : arr;
+  }
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const y = dropEmpty(x);
+      if (y !== undefined && y !== null) out[k] = y;
+    }
+    return Object.keys(out).length === 0 ? undefined : out;
+  }
+  return v;
 }

@@ -97,6 +97,7 @@ export class Guardrails {
       byKind.set(s.manifest.kind, list);
     }
     const waivers = [...this.waivers, ...extraWaivers];
+    const withEveryKind = new Map<string, readonly ActiveRule[]>();
     const ofKind = (k: string, ns?: string) => (byKind.get(k) ?? []).filter((s) => ns === undefined || (s.manifest.metadata?.namespace ?? undefined) === ns);
     const contexts = new Map<Rule, RuleContext>(this.active.map(({ rule }) => [rule, { subjects, ofKind, options: this.options?.[rule.id] ?? {} }]));
     const findings: Finding[] = [];
@@ -106,7 +107,9 @@ export class Guardrails {
       const specific = this.byKind.get(kind) ?? [];
       // rules on every kind (labels, annotations) do not count as understanding a kind
       if (specific.length === 0) unchecked.set(kind, (unchecked.get(kind) ?? 0) + 1);
-      for (const { rule, severity } of [...specific, ...(this.byKind.get('*') ?? [])]) {
+      let rules = withEveryKind.get(kind);
+      if (!rules) withEveryKind.set(kind, rules = [...specific, ...(this.byKind.get('*') ?? [])]);
+      for (const { rule, severity } of rules) {
         const violations = rule.check(subject, contexts.get(rule)!) ?? [];
         for (const v of violations) {
           const m = subject.manifest;

@@ -79,3 +79,16 @@ test('objects of classes libk8s does not create take the cdk8s path', () => {
   expect(fastToJson(pod!)).toBeUndefined();
   expect(objects.find((o) => o.kind === 'LimitRange')!.manifest.spec).toEqual({ limits: [{ max: { cpu: '2' }, type: 'Container' }] });
 });
+
+test('metadata with finalizers, owner references, extra attributes and empty maps matches cdk8s', () => {
+  const app = newApp();
+  const seen: ApiObject[] = [];
+  new WebService(app, 'web', { image: 'ghcr.io/acme/web:1.0.0' }).customize((o) => {
+    o.deployment.metadata.addFinalizers('example.com/keep');
+    o.service.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: '123', controller: false });
+    o.podDisruptionBudget.metadata.add('generateName', 'web-');
+    seen.push(o.deployment, o.service, o.podDisruptionBudget, o.serviceAccount);
+  });
+  app.render();
+  for (const o of seen) expect(JSON.stringify(fastToJson(o))).toBe(JSON.stringify(o.toJson()));
+});
