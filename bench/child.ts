@@ -13,7 +13,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { RenderedEnvironment } from '../lib';
-import { serializeEnvironment } from '../lib/core/synth';
+import { serializeEnvironment, writeEnvironments } from '../lib/core/synth';
 import { toYaml } from '../lib/core/yaml';
 import { buildBaseline, buildLibk8s } from './programs';
 
@@ -84,10 +84,10 @@ function stages(n: number, outdir: string): Pick<ChildResult, 'ms' | 'stages' | 
 
   // the write of synthToDisk into an empty outdir, then again over that output (the usual re-synth)
   t0 = performance.now();
-  writeLikeSynthToDisk(outdir, app.name, serialized);
+  writeEnvironments(outdir, app.name, serialized);
   t.write = performance.now() - t0;
   t0 = performance.now();
-  writeLikeSynthToDisk(outdir, app.name, serialized);
+  writeEnvironments(outdir, app.name, serialized);
   t.rewrite = performance.now() - t0;
 
   // toYaml alone, per manifest, outside the total (a cross-check of `serialize`)
@@ -98,33 +98,6 @@ function stages(n: number, outdir: string): Pick<ChildResult, 'ms' | 'stages' | 
   return { ms: t.construct + t.render + t.guardrails + t.serialize + t.write, stages: t, guardrails };
 }
 
-/**
- * What synthToDisk does after serializing: every file into a staging folder,
- * the previous `<env>/<app>` folder renamed aside, the new one renamed in,
- * then the staging folder (with the previous output) removed.
- */
-function writeLikeSynthToDisk(outdir: string, appName: string, serialized: readonly { r: RenderedEnvironment; files: Map<string, string> }[]): void {
-  const root = path.resolve(outdir);
-  fs.mkdirSync(root, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(root, '.staging-'));
-  try {
-    for (const { r, files } of serialized) {
-      const base = path.join(staging, r.environment.name);
-      const dirs = new Set<string>();
-      for (const rel of files.keys()) dirs.add(path.dirname(path.join(base, rel)));
-      for (const d of dirs) fs.mkdirSync(d, { recursive: true });
-      for (const [rel, text] of files) fs.writeFileSync(path.join(base, rel), text);
-    }
-    for (const { r } of serialized) {
-      const target = path.join(root, r.environment.name, appName);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      if (fs.existsSync(target)) fs.renameSync(target, path.join(staging, `.old-${r.environment.name}`));
-      fs.renameSync(path.join(staging, r.environment.name), target);
-    }
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
-}
 
 /** Counts what was written (after the timed part). */
 function countOutput(dir: string): { objects: number; files: number; bytes: number } {

@@ -62,17 +62,11 @@ export function serializeEnvironment(rendered: RenderedEnvironment): Map<string,
 }
 
 /**
- * Serializes every environment in memory, writes it to a staging folder
- * inside `outdir`, then swaps each `<outdir>/<env>/<app>` folder in with a
- * rename. Anything that fails before the swap leaves the old output as it was.
+ * Writes serialized environments to a staging folder inside `outdir`, then
+ * swaps each `<outdir>/<env>/<app>` folder in with a rename; the previous
+ * output is removed with the staging folder.
  */
-export function synthToDisk(app: App, rendered: readonly RenderedEnvironment[], options: { outdir: string }): SynthResult {
-  const outdir = path.resolve(options.outdir);
-  const serialized = rendered.map((r) => {
-    const started = performance.now();
-    const files = serializeEnvironment(r);
-    return { r, files, millis: r.millis + performance.now() - started };
-  });
+export function writeEnvironments(outdir: string, appName: string, serialized: readonly { readonly r: RenderedEnvironment; readonly files: ReadonlyMap<string, string> }[]): void {
   fs.mkdirSync(outdir, { recursive: true });
   const staging = fs.mkdtempSync(path.join(outdir, '.staging-'));
   try {
@@ -84,15 +78,29 @@ export function synthToDisk(app: App, rendered: readonly RenderedEnvironment[], 
       for (const [rel, text] of files) fs.writeFileSync(path.join(base, rel), text);
     }
     for (const { r } of serialized) {
-      const target = path.join(outdir, r.environment.name, app.name);
+      const target = path.join(outdir, r.environment.name, appName);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      const old = path.join(staging, `.old-${r.environment.name}`);
-      if (fs.existsSync(target)) fs.renameSync(target, old);
+      if (fs.existsSync(target)) fs.renameSync(target, path.join(staging, `.old-${r.environment.name}`));
       fs.renameSync(path.join(staging, r.environment.name), target);
     }
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * Serializes every environment in memory, writes it to a staging folder
+ * inside `outdir`, then swaps each `<outdir>/<env>/<app>` folder in with a
+ * rename. Anything that fails before the swap leaves the old output as it was.
+ */
+export function synthToDisk(app: App, rendered: readonly RenderedEnvironment[], options: { outdir: string }): SynthResult {
+  const outdir = path.resolve(options.outdir);
+  const serialized = rendered.map((r) => {
+    const started = performance.now();
+    const files = serializeEnvironment(r);
+    return { r, files, millis: r.millis + performance.now() - started };
+  });
+  writeEnvironments(outdir, app.name, serialized);
   return {
     app: app.name,
     outdir,
