@@ -12,7 +12,7 @@
  */
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { App, Env, WebService } from '../lib';
+import { App, Env, OutputLayout, WebService } from '../lib';
 
 /** Builds the libk8s program (construct only, nothing written). */
 export function buildLibk8s(n: number, outdir: string): App {
@@ -20,6 +20,8 @@ export function buildLibk8s(n: number, outdir: string): App {
     name: 'bench',
     team: 'platform',
     outdir,
+    // BENCH_LAYOUT=construct measures the one-file-per-construct layout
+    outputLayout: (process.env.BENCH_LAYOUT as OutputLayout | undefined) ?? 'object',
     environments: { prod: { namespace: 'bench', domain: 'bench.example.com' } },
   });
   for (let i = 0; i < n; i++) {

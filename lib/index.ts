@@ -4,7 +4,7 @@ export { EnvironmentProps, Environment } from './core/environment';
 export { Libk8sError, Problem, formatProblem } from './core/errors';
 export { PlatformProps, Platform, SizeName, ResourceSpec, GatewayRef, DEFAULT_SIZES } from './core/platform';
 export { RenderedObject, RenderedEnvironment } from './core/render';
-export { SynthOptions, SynthResult, EnvironmentSummary } from './core/synth';
+export { SynthOptions, SynthResult, EnvironmentSummary, OutputLayout } from './core/synth';
 export { SourceLocation } from './core/source';
 export { toYaml, toYamlStream } from './core/yaml';
 export {

@@ -22,6 +22,8 @@ Commands:
 Options for synth:
   --out DIR         Output directory (default: the App's outdir, 'dist').
   --env NAME        Only this environment; repeat for several.
+  --layout LAYOUT   object (default): a file per object; construct: one
+                    multi-document file per construct.
   --guardrails MODE enforce (default): refuse to write while an error-level
                     finding remains; warn: write and report; off: skip them.
   --report FILE     Also write the guardrails findings to FILE.
@@ -57,10 +59,10 @@ interface SynthArgs {
   envs: string[];
   quiet: boolean;
   guardrails?: 'enforce' | 'warn' | 'off';
+  layout?: 'object' | 'construct';
   report?: string;
   format?: ReportFormat;
 }
-
 
 function parseSynthArgs(args: readonly string[]): SynthArgs {
   const parsed: SynthArgs = { entry: 'infra/main.ts', envs: [], quiet: false };
@@ -75,7 +77,11 @@ function parseSynthArgs(args: readonly string[]): SynthArgs {
     if (a === '--out' || a.startsWith('--out=')) parsed.out = value('--out');
     else if (a === '--env' || a.startsWith('--env=')) parsed.envs.push(...value('--env').split(',').filter(Boolean));
     else if (a === '--quiet' || a === '-q') parsed.quiet = true;
-    else if (a === '--guardrails' || a.startsWith('--guardrails=')) {
+    else if (a === '--layout' || a.startsWith('--layout=')) {
+      const layout = value('--layout');
+      if (layout !== 'object' && layout !== 'construct') throw new UsageError(`--layout takes object or construct, not ${JSON.stringify(layout)}`);
+      parsed.layout = layout;
+    } else if (a === '--guardrails' || a.startsWith('--guardrails=')) {
       const mode = value('--guardrails');
       if (mode !== 'enforce' && mode !== 'warn' && mode !== 'off') throw new UsageError(`--guardrails takes enforce, warn or off, not ${JSON.stringify(mode)}`);
       parsed.guardrails = mode;
@@ -139,10 +145,11 @@ async function synth(args: SynthArgs, io: CliIO): Promise<number> {
   const sinkKey = Symbol.for('libk8s.synth-results');
   const results: any[] = [];
   (globalThis as any)[sinkKey] = results;
-  const saved = { out: process.env.LIBK8S_OUTDIR, envs: process.env.LIBK8S_ENVIRONMENTS, guardrails: process.env.LIBK8S_GUARDRAILS };
+  const saved = { out: process.env.LIBK8S_OUTDIR, envs: process.env.LIBK8S_ENVIRONMENTS, guardrails: process.env.LIBK8S_GUARDRAILS, layout: process.env.LIBK8S_LAYOUT };
   if (args.out) process.env.LIBK8S_OUTDIR = path.resolve(io.cwd, args.out);
   if (args.envs.length) process.env.LIBK8S_ENVIRONMENTS = args.envs.join(',');
   if (args.guardrails) process.env.LIBK8S_GUARDRAILS = args.guardrails;
+  if (args.layout) process.env.LIBK8S_LAYOUT = args.layout;
   try {
     loadProgram(entry);
   } catch (e) {
@@ -169,6 +176,7 @@ async function synth(args: SynthArgs, io: CliIO): Promise<number> {
     restoreEnv('LIBK8S_OUTDIR', saved.out);
     restoreEnv('LIBK8S_ENVIRONMENTS', saved.envs);
     restoreEnv('LIBK8S_GUARDRAILS', saved.guardrails);
+    restoreEnv('LIBK8S_LAYOUT', saved.layout);
   }
   if (results.length === 0) {
     io.err(`libk8s synth: ${shortPath(io.cwd, entry)} ran but never called app.synth(); add app.synth() at its end.`);

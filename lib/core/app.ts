@@ -5,7 +5,7 @@ import { Libk8sError, Problem, ProblemList } from './errors';
 import { Platform, PlatformProps, resolvePlatform } from './platform';
 import { checkDnsLabel, checkDnsSubdomain, checkIntRange, checkLabelValue, checkMetadataMaps } from './rules';
 import { renderApp, RenderedEnvironment } from './render';
-import { synthToDisk, SynthOptions, SynthResult } from './synth';
+import { OutputLayout, synthToDisk, SynthOptions, SynthResult } from './synth';
 import { blocking, Guardrails } from '../guardrails/engine';
 import { GuardrailsError } from '../guardrails/format';
 import { DEFAULT_REQUIRED_LABELS, DEFAULT_TEAM_LABEL } from '../guardrails/packs/ownership';
@@ -34,6 +34,13 @@ export interface AppProps<E extends string = string> {
    * @default 'dist'
    */
   readonly outdir?: string;
+  /**
+   * How objects map to files: one file per object (`<construct>/<kind>.yaml`),
+   * or one multi-document file per construct (`<construct>.yaml`), which
+   * writes about 8× fewer files for a large portfolio.
+   * @default 'object'
+   */
+  readonly outputLayout?: OutputLayout;
 }
 
 /**
@@ -116,6 +123,10 @@ export class App<E extends string = string> extends Construct {
       namespaces.set(env.namespace, env.name);
     }
     this.validatePlatform(own);
+    const layout = this.props.outputLayout;
+    if (layout !== undefined && layout !== 'object' && layout !== 'construct') {
+      own.add('outputLayout', `${JSON.stringify(layout)} is not a layout`, "use 'object' (a file per object) or 'construct' (a file per construct).");
+    }
     problems.push(...own.all);
     const components = this.components;
     let guardrails: Guardrails | undefined;
@@ -197,7 +208,8 @@ export class App<E extends string = string> extends Construct {
     const reports = mode === 'off' ? [] : this.check(rendered);
     const failing = reports.flatMap(blocking);
     if (mode === 'enforce' && failing.length > 0) throw new GuardrailsError(reports, failing);
-    const result = { ...synthToDisk(this, rendered, { outdir: options.outdir ?? fromCli.outdir ?? this.outdir }), reports };
+    const layout = options.layout ?? fromCli.layout ?? this.props.outputLayout ?? 'object';
+    const result = { ...synthToDisk(this, rendered, { outdir: options.outdir ?? fromCli.outdir ?? this.outdir, layout }), reports };
     reportToCli(result);
     return result;
   }
@@ -259,13 +271,16 @@ interface CliOverrides {
   readonly outdir?: string;
   readonly environments?: string[];
   readonly guardrails?: 'enforce' | 'warn' | 'off';
+  readonly layout?: OutputLayout;
 }
 
 /** Under `libk8s synth`, the CLI passes --out and --env through the environment. */
 function cliOverrides(): CliOverrides {
   const envs = process.env.LIBK8S_ENVIRONMENTS;
   const mode = process.env.LIBK8S_GUARDRAILS;
+  const layout = process.env.LIBK8S_LAYOUT;
   return {
+    layout: layout === 'object' || layout === 'construct' ? layout : undefined,
     guardrails: mode === 'enforce' || mode === 'warn' || mode === 'off' ? mode : undefined,
     outdir: process.env.LIBK8S_OUTDIR || undefined,
     environments: envs ? envs.split(',').filter(Boolean) : undefined,

@@ -5,7 +5,19 @@ import type { Report } from '../guardrails/types';
 import type { RenderedEnvironment } from './render';
 import { toYaml } from './yaml';
 
+/**
+ * How objects map to files: `object`, one file per object
+ * (`<construct>/<kind>.yaml`); `construct`, one multi-document file per
+ * construct (`<construct>.yaml`), about 8× fewer files for a large portfolio.
+ */
+export type OutputLayout = 'object' | 'construct';
+
 export interface SynthOptions {
+  /**
+   * How objects map to files.
+   * @default - the App's `outputLayout` ('object')
+   */
+  readonly layout?: OutputLayout;
   /**
    * The output directory.
    * @default - the CLI's `--out`, else the App's `outdir` ('dist')
@@ -45,12 +57,13 @@ export interface SynthResult {
 }
 
 /** The files of one environment: path relative to its app folder, and content. */
-export function serializeEnvironment(rendered: RenderedEnvironment): Map<string, string> {
+export function serializeEnvironment(rendered: RenderedEnvironment, layout: OutputLayout = 'object'): Map<string, string> {
   const files = new Map<string, string>();
   for (const o of rendered.objects) {
     const text = toYaml(o.manifest);
-    const prev = files.get(o.file);
-    files.set(o.file, prev === undefined ? text : `${prev}---\n${text}`);
+    const file = layout === 'construct' ? `${o.component.name}.yaml` : o.file;
+    const prev = files.get(file);
+    files.set(file, prev === undefined ? text : `${prev}---\n${text}`);
   }
   const resources = [...files.keys()].sort();
   files.set('kustomization.yaml', toYaml({
@@ -93,11 +106,11 @@ export function writeEnvironments(outdir: string, appName: string, serialized: r
  * inside `outdir`, then swaps each `<outdir>/<env>/<app>` folder in with a
  * rename. Anything that fails before the swap leaves the old output as it was.
  */
-export function synthToDisk(app: App, rendered: readonly RenderedEnvironment[], options: { outdir: string }): SynthResult {
+export function synthToDisk(app: App, rendered: readonly RenderedEnvironment[], options: { outdir: string; layout?: OutputLayout }): SynthResult {
   const outdir = path.resolve(options.outdir);
   const serialized = rendered.map((r) => {
     const started = performance.now();
-    const files = serializeEnvironment(r);
+    const files = serializeEnvironment(r, options.layout);
     return { r, files, millis: r.millis + performance.now() - started };
   });
   writeEnvironments(outdir, app.name, serialized);

@@ -126,3 +126,19 @@ describe('synth', () => {
     expect(fs.existsSync(path.join(project, 'dist/prod/shop/storefront/service.yaml'))).toBe(true);
   });
 });
+
+describe('synth --layout', () => {
+  test('construct writes one file per construct', () => {
+    const out = tmp();
+    const r = cli(['synth', path.join(FIXTURES, 'valid.ts'), '--out', out, '--layout', 'construct']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('shop prod: 6 objects, 2 files');
+    expect(fs.readdirSync(path.join(out, 'prod', 'shop')).sort()).toEqual(['kustomization.yaml', 'storefront.yaml']);
+  });
+
+  test('an unknown layout is a usage error', async () => {
+    const r = await inProcess(['synth', '--layout', 'flat']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('libk8s synth: --layout takes object or construct, not "flat".');
+  });
+});

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { JsonPatch, Libk8sError, WebService } from 'libk8s';
 import { newApp } from '../support/apps';
 
@@ -109,4 +109,30 @@ test('synth of one environment leaves the other environments output alone', () =
 test('asking for an environment the app does not have is an error that lists the ones it has', () => {
   expect(() => shop(tmp()).synth({ environments: ['staging'] }))
     .toThrow("App 'shop' (shop): 'environments' has no environment \"staging\" (asked for with --env). Fix: use one of: dev, prod.");
+});
+
+describe("outputLayout 'construct'", () => {
+  test('writes one multi-document file per construct holding exactly its objects, listed in the kustomization', () => {
+    const out = tmp();
+    const app = newApp({ outdir: out, outputLayout: 'construct' });
+    new WebService(app, 'storefront', { image: 'ghcr.io/acme/storefront:1.4.2', route: { path: '/' }, autoscale: { min: 2, max: 10 } });
+    new WebService(app, 'catalog', { image: 'ghcr.io/acme/catalog:0.9.0' });
+    const rendered = app.render();
+    const result = app.synth();
+    expect(Object.keys(readTree(path.join(out, 'prod/shop'))).sort()).toEqual(['catalog.yaml', 'kustomization.yaml', 'storefront.yaml']);
+    expect(result.environments[1]).toMatchObject({ files: 3, objects: rendered[1].objects.length });
+    for (const name of ['storefront', 'catalog']) {
+      const docs = parseAllDocuments(fs.readFileSync(path.join(out, 'prod/shop', `${name}.yaml`), 'utf8')).map((d) => d.toJS());
+      expect(docs).toEqual(rendered[1].objects.filter((o) => o.component.name === name).map((o) => o.manifest));
+    }
+    expect(parse(fs.readFileSync(path.join(out, 'prod/shop/kustomization.yaml'), 'utf8')).resources).toEqual(['catalog.yaml', 'storefront.yaml']);
+  });
+
+  test('the layout can be chosen per synth, and an unknown one is an error', () => {
+    const out = tmp();
+    shop(out).synth({ layout: 'construct' });
+    expect(fs.existsSync(path.join(out, 'dev/shop/storefront.yaml'))).toBe(true);
+    const bad = newApp({ outputLayout: 'flat' as never });
+    expect(() => bad.render()).toThrow(`App 'shop' (shop): 'outputLayout' "flat" is not a layout. Fix: use 'object' (a file per object) or 'construct' (a file per construct).`);
+  });
 });
