@@ -1,4 +1,4 @@
-import { Finding, RuleAliases, Severity } from '../types';
+import { Finding } from '../types';
 import { allFindings, findingPosition, InputError, Reports, ReportSummary, summarize, toolVersion } from './summary';
 
 /**
@@ -44,27 +44,14 @@ export interface JsonReport {
   readonly errors: readonly InputError[];
 }
 
-export interface JsonFinding {
-  /** The rule id. */
-  readonly rule: string;
-  readonly pack: string;
-  /** The effective severity (after the platform's overrides); a waived finding keeps it. */
-  readonly severity: Severity;
-  /** The rule's ids in kube-score, Polaris and kube-linter. */
-  readonly aliases: RuleAliases;
-  readonly message: string;
-  readonly fix: string;
-  /** JSON path of the field. */
-  readonly field?: string;
-  readonly object: { readonly apiVersion: string; readonly kind: string; readonly name: string; readonly namespace?: string };
+/** A finding as JSON: the engine's fields, with its origin flattened and paths made relative. */
+export interface JsonFinding extends Omit<Finding, 'origin'> {
   /** The environment (synth). */
   readonly environment?: string;
   /** The construct that produced the object (synth). */
   readonly construct?: { readonly kind: string; readonly id: string; readonly path: string };
   /** The program line that created the construct (synth) or the YAML file and the object's first line (check); relative to the working directory. */
   readonly location?: { readonly file: string; readonly line?: number; readonly column?: number };
-  /** Present when a waiver covers the finding. */
-  readonly waived?: { readonly reason: string };
 }
 
 export interface JsonOptions {
