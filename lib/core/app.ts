@@ -3,6 +3,7 @@ import { Component } from './component';
 import { Environment, EnvironmentProps } from './environment';
 import { Libk8sError, Problem, ProblemList } from './errors';
 import { Platform, PlatformProps, resolvePlatform } from './platform';
+import { builtinRecipes, defaultRecipeSelection, Recipe, RecipeRegistry, RecipeSelection, ResourceType, selectRecipe } from './recipe';
 import { checkDnsLabel, checkDnsSubdomain, checkIntRange, checkLabelValue, checkMetadataMaps } from './rules';
 import { renderApp, RenderedEnvironment } from './render';
 import { OutputLayout, synthToDisk, SynthOptions, SynthResult } from './synth';
@@ -62,6 +63,9 @@ export class App<E extends string = string> extends Construct {
   /** The environment names (for type inference of per-environment overrides). */
   public readonly environmentNames: readonly E[];
 
+  /** The recipes environments choose from: the built-in ones and the platform's. */
+  public readonly recipes: RecipeRegistry;
+
   private readonly props: AppProps<E>;
   private guardrailsEngine?: Guardrails;
 
@@ -82,8 +86,18 @@ export class App<E extends string = string> extends Construct {
         domain: e?.domain,
         labels: e?.labels ?? {},
         annotations: e?.annotations ?? {},
+        recipes: e?.recipes ?? defaultRecipeSelection(name, this.platform.environmentRecipes),
       };
     });
+    this.recipes = new RecipeRegistry([...builtinRecipes(), ...this.platform.recipes]);
+  }
+
+  /**
+   * The recipe that provisions resources of `type` in environment `env`, or
+   * undefined when the environment names one that is not registered.
+   */
+  public recipeFor(type: ResourceType, env: Environment): Recipe | undefined {
+    return this.recipes.get(selectRecipe(env.recipes, type));
   }
 
   /** Every libk8s construct in the app, in tree order. */
@@ -121,6 +135,7 @@ export class App<E extends string = string> extends Construct {
           'give each environment its own namespace.');
       }
       namespaces.set(env.namespace, env.name);
+      this.validateRecipeSelection(own, env.name, env.recipes);
     }
     this.validatePlatform(own);
     const layout = this.props.outputLayout;
@@ -155,6 +170,22 @@ export class App<E extends string = string> extends Construct {
     const selected = this.selectEnvironments(options.environments, problems);
     if (problems.length > 0) throw new Libk8sError(problems);
     return renderApp(this, selected);
+  }
+
+  /** An environment's recipe selection must name registered recipes. */
+  private validateRecipeSelection(own: ProblemList, env: string, selection: RecipeSelection): void {
+    const entries = typeof selection === 'string' ? [['', selection] as const] : Object.entries(selection);
+    if (typeof selection !== 'string' && (typeof selection !== 'object' || selection === null || typeof selection.default !== 'string')) {
+      own.add(`environments.${env}.recipes`, `${JSON.stringify(selection)} has no 'default' recipe`,
+        "name one for every resource type, e.g. recipes: { default: 'crossplane-aws', postgres: 'external' }.");
+      return;
+    }
+    for (const [type, name] of entries) {
+      if (typeof name === 'string' && this.recipes.get(name)) continue;
+      const prop = `environments.${env}.recipes${type ? `.${type}` : ''}`;
+      own.add(prop, `${JSON.stringify(name)} is not a registered recipe`,
+        `use one of: ${this.recipes.names.join(', ')}, or register it with platform.recipes.`);
+    }
   }
 
   /** Contradictions in the platform defaults, reported with the app's own problems. */

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import type { App } from './app';
 import { ProblemList, Problem } from './errors';
 import { Environment } from './environment';
+import { standardLabels } from './labels';
 import type { Waiver } from '../guardrails/types';
 import { Platform } from './platform';
 import { CallSite, SourceLocation } from './source';
@@ -113,6 +114,21 @@ export abstract class Component<TObjects extends Record<string, ApiObject | unde
   public waive(rule: string, reason: string, scope: { kind?: string; name?: string; environment?: string } = {}): this {
     this.waiverList.push({ rule, reason, construct: this.displayPath, ...scope });
     return this;
+  }
+
+  /**
+   * The metadata every object of this construct carries in `ctx`'s
+   * environment: name, namespace, the standard labels and the environment's
+   * annotations. Recipes use it for the objects they create.
+   */
+  public standardMetadata(ctx: RenderContext, name: string = this.name, version?: string): { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string> } {
+    const annotations = ctx.environment.annotations;
+    return {
+      name,
+      namespace: ctx.environment.namespace,
+      labels: standardLabels(this.app, ctx.environment, this.name, version),
+      annotations: Object.keys(annotations).length ? { ...annotations } : undefined,
+    };
   }
 
   /** @internal the waivers added with waive(). */

@@ -1,3 +1,5 @@
+import type { RecipeSelection } from './recipe';
+
 /** One deployment target of an app: a namespace in a cluster, with its own domain and values. */
 export interface EnvironmentProps {
   /**
@@ -22,6 +24,15 @@ export interface EnvironmentProps {
    * @default - none
    */
   readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * How resources (Queue, Postgres, Redis, Bucket) become real here: a recipe
+   * name for all of them, or one per resource type with a default,
+   * e.g. `{ default: 'crossplane-aws', postgres: 'external' }`.
+   * @default - the platform's `environmentRecipes` for this environment; else
+   * 'in-cluster' for an environment named dev, local, kind or test, and
+   * 'crossplane-aws' for any other
+   */
+  readonly recipes?: RecipeSelection;
 }
 
 /** An environment with its defaults resolved. */
@@ -31,4 +42,6 @@ export interface Environment {
   readonly domain?: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /** The recipe selection (see EnvironmentProps.recipes). */
+  readonly recipes: RecipeSelection;
 }

@@ -1,4 +1,5 @@
 import type { GuardrailsProps } from '../guardrails/types';
+import type { Recipe, RecipeSelection } from './recipe';
 
 /**
  * What the platform team decides once for every app: the golden path's
@@ -129,6 +130,19 @@ export interface PlatformProps {
    * @default - every built-in pack at its own severities
    */
   readonly guardrails?: GuardrailsProps;
+  /**
+   * Recipes added to (or replacing, by name) the built-in ones:
+   * crossplane-aws, in-cluster and external. Configure a built-in one by
+   * registering a new instance, e.g. `crossplaneAws({ accountId, region, oidcProvider })`.
+   * @default - the built-in recipes with their defaults
+   */
+  readonly recipes?: readonly Recipe[];
+  /**
+   * The recipe selection of environments that name none, by environment
+   * name; `'*'` applies to any other environment.
+   * @default - 'in-cluster' for dev, local, kind and test; 'crossplane-aws' for the rest
+   */
+  readonly environmentRecipes?: Readonly<Record<string, RecipeSelection>>;
 }
 
 /** Platform config with every default resolved. */
@@ -147,6 +161,8 @@ export interface Platform {
   readonly preStopAction: 'exec' | 'sleep';
   readonly teamLabel: string;
   readonly guardrails: GuardrailsProps;
+  readonly recipes: readonly Recipe[];
+  readonly environmentRecipes: Readonly<Record<string, RecipeSelection>>;
 }
 
 export function resolvePlatform(props: PlatformProps = {}): Platform {
@@ -165,5 +181,7 @@ export function resolvePlatform(props: PlatformProps = {}): Platform {
     preStopAction: props.preStopAction ?? 'exec',
     teamLabel: props.teamLabel ?? 'libk8s.io/team',
     guardrails: props.guardrails ?? {},
+    recipes: props.recipes ?? [],
+    environmentRecipes: props.environmentRecipes ?? {},
   };
 }

@@ -1,0 +1,46 @@
+import { IConstruct } from 'constructs';
+import { ProblemList } from '../core/errors';
+import { checkIntRange } from '../core/rules';
+import { Resource, ResourceProps } from './resource';
+
+export interface BucketProps extends ResourceProps {
+  /**
+   * Keep every version of an object.
+   * @default true
+   */
+  readonly versioned?: boolean;
+  /**
+   * Delete objects this many days after they are written.
+   * @default - never
+   */
+  readonly expireAfterDays?: number;
+}
+
+export interface BucketSpec {
+  readonly versioned: boolean;
+  readonly expireAfterDays?: number;
+  readonly retain: boolean;
+}
+
+/**
+ * An object storage bucket: private (public access blocked), encrypted at
+ * rest. `workload.connect(bucket)` grants read and write on its objects.
+ *
+ * Connection Secret keys (environment variables `<ID>_<KEY>`): `name`,
+ * `region`, `endpoint`, `arn`.
+ */
+export class Bucket extends Resource<BucketSpec> {
+  public readonly kind = 'Bucket';
+  public readonly resourceType = 'bucket';
+  public readonly connectionKeys = ['name', 'region', 'endpoint', 'arn'] as const;
+  public readonly props: BucketProps;
+
+  constructor(scope: IConstruct, id: string, props: BucketProps = {}) {
+    super(scope, id, { versioned: props.versioned ?? true, expireAfterDays: props.expireAfterDays, retain: props.retain ?? true });
+    this.props = props;
+  }
+
+  protected validateSpec(problems: ProblemList): void {
+    if (this.spec.expireAfterDays !== undefined) checkIntRange(problems, 'expireAfterDays', this.spec.expireAfterDays, 1, 36500);
+  }
+}

@@ -1,0 +1,61 @@
+import { IConstruct } from 'constructs';
+import { ProblemList, show } from '../core/errors';
+import { Resource, ResourceProps, ResourceSize, RESOURCE_SIZES } from './resource';
+
+export type RedisVersion = '6.2' | '7.0' | '7.1';
+export const REDIS_VERSIONS: readonly RedisVersion[] = ['6.2', '7.0', '7.1'];
+
+export interface RedisProps extends ResourceProps {
+  /**
+   * The Redis engine version.
+   * @default '7.1'
+   */
+  readonly version?: RedisVersion;
+  /**
+   * A size preset the recipe maps to a node type (crossplane-aws: small
+   * cache.t4g.small, medium cache.m7g.large, large cache.r7g.xlarge).
+   * @default 'small'
+   */
+  readonly size?: ResourceSize;
+  /**
+   * A replica in another zone with automatic failover.
+   * @default false
+   */
+  readonly highAvailability?: boolean;
+}
+
+export interface RedisSpec {
+  readonly version: RedisVersion;
+  readonly size: ResourceSize;
+  readonly highAvailability: boolean;
+  readonly retain: boolean;
+}
+
+/**
+ * A Redis cache with TLS in transit and an auth token.
+ *
+ * Connection Secret keys (environment variables `<ID>_<KEY>`): `host`,
+ * `port`, `password`, `tls` ("true" or "false").
+ */
+export class Redis extends Resource<RedisSpec> {
+  public readonly kind = 'Redis';
+  public readonly resourceType = 'redis';
+  public readonly connectionKeys = ['host', 'port', 'password', 'tls'] as const;
+  public readonly props: RedisProps;
+
+  constructor(scope: IConstruct, id: string, props: RedisProps = {}) {
+    super(scope, id, {
+      version: props.version ?? '7.1',
+      size: props.size ?? 'small',
+      highAvailability: props.highAvailability ?? false,
+      retain: props.retain ?? false,
+    });
+    this.props = props;
+  }
+
+  protected validateSpec(problems: ProblemList): void {
+    const s = this.spec;
+    if (!REDIS_VERSIONS.includes(s.version)) problems.add('version', `${show(s.version)} is not a supported version`, `use one of: ${REDIS_VERSIONS.join(', ')}.`);
+    if (!RESOURCE_SIZES.includes(s.size)) problems.add('size', `${show(s.size)} is not a size`, `use one of: ${RESOURCE_SIZES.join(', ')}.`);
+  }
+}

@@ -1,0 +1,91 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Component, RenderContext } from '../core/component';
+import { Environment } from '../core/environment';
+import { ProblemList, show } from '../core/errors';
+import { Connection, Recipe, ResourceRef, ResourceType, selectRecipe } from '../core/recipe';
+import { checkDnsLabel } from '../core/rules';
+import { envPrefix, markResource, wiresTo } from '../wiring/wiring';
+
+/** The size presets of managed services; each recipe maps them to its own classes. */
+export type ResourceSize = 'small' | 'medium' | 'large';
+export const RESOURCE_SIZES: readonly ResourceSize[] = ['small', 'medium', 'large'];
+
+/** Props every resource shares. */
+export interface ResourceProps {
+  /**
+   * Keep the cloud resource when it is removed from the program (Crossplane
+   * `managementPolicies` without Delete); data stores default to keeping it.
+   * @default - true for Postgres and Bucket, false for Queue and Redis
+   */
+  readonly retain?: boolean;
+}
+
+/**
+ * The base of Queue, Postgres, Redis and Bucket: a need, stated without a
+ * cloud. The environment's recipe decides how it becomes real and how
+ * workloads connect to it (a Secret of the shape its type documents).
+ */
+export abstract class Resource<S extends object = object> extends Component<Record<string, ApiObject | undefined>> implements ResourceRef {
+  public abstract readonly resourceType: ResourceType;
+  /** The props with their defaults resolved; what recipes read. */
+  public readonly spec: Readonly<S>;
+  /**
+   * The keys of the connection Secret, in order; each becomes the
+   * environment variable `<ID>_<KEY>` in a workload that connects.
+   */
+  public abstract readonly connectionKeys: readonly string[];
+
+  protected constructor(scope: IConstruct, id: string, spec: S) {
+    super(scope, id);
+    markResource(this);
+    this.spec = spec;
+  }
+
+  /** The prefix of the environment variables a connecting workload gets: `orders` → `ORDERS`. */
+  public get envPrefix(): string {
+    return envPrefix(this.node.id);
+  }
+
+  /** The recipe that provisions this resource in `env`, if it is registered and provides this type. */
+  public recipe(env: Environment): Recipe | undefined {
+    const recipe = this.app.recipeFor(this.resourceType, env);
+    return recipe && recipe.provides.includes(this.resourceType) ? recipe : undefined;
+  }
+
+  /** How workloads reach this resource in `env` (a pure description). */
+  public connection(env: Environment): Connection {
+    const recipe = this.recipe(env);
+    if (!recipe) throw new Error(`${this.kind} '${this.node.id}' has no recipe in environment '${env.name}'`);
+    return recipe.connection(this, env);
+  }
+
+  protected validate(problems: ProblemList): void {
+    checkDnsLabel(problems, 'id', this.node.id);
+    this.validateSpec(problems);
+    for (const env of this.app.environments) {
+      const name = selectRecipe(env.recipes, this.resourceType);
+      const recipe = this.app.recipes.get(name);
+      if (!recipe) continue; // the App reports an unregistered name once
+      if (!recipe.provides.includes(this.resourceType)) {
+        const able = this.app.recipes.providing(this.resourceType);
+        problems.add(undefined, `has no recipe in environment '${env.name}': its recipe ${show(name)} does not provide ${this.resourceType}`,
+          able.length
+            ? `select one that does for this type in environment '${env.name}', e.g. recipes: { default: ${show(name)}, ${this.resourceType}: ${show(able[0])} } (available: ${able.join(', ')}).`
+            : `register a recipe that provides ${this.resourceType} with platform.recipes.`, env.name);
+        continue;
+      }
+      recipe.check?.(this, env, problems);
+    }
+  }
+
+  /** Checks the resource's own props. */
+  protected abstract validateSpec(problems: ProblemList): void;
+
+  protected render(ctx: RenderContext): Record<string, ApiObject | undefined> {
+    const recipe = this.recipe(ctx.environment)!;
+    const users = wiresTo(this).map((w) => ({ workload: w.from as any, access: w.access }));
+    recipe.provision(this, { ...ctx, users });
+    return {};
+  }
+}
