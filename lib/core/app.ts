@@ -124,6 +124,7 @@ export class App<E extends string = string> extends Construct {
       own.add('environments', 'is empty', "declare at least one environment, e.g. environments: { dev: { namespace: 'shop-dev' } }.");
     }
     const namespaces = new Map<string, string>();
+    const hasResources = this.components.some((c) => 'resourceType' in c);
     for (const env of this.environments) {
       checkDnsLabel(own, `environments.${env.name}`, env.name);
       checkDnsLabel(own, `environments.${env.name}.namespace`, env.namespace);
@@ -135,7 +136,10 @@ export class App<E extends string = string> extends Construct {
           'give each environment its own namespace.');
       }
       namespaces.set(env.namespace, env.name);
-      this.validateRecipeSelection(own, env.name, env.recipes);
+      // a default selection matters only when there are resources to provision
+      if (this.props.environments[env.name as E]?.recipes !== undefined || hasResources) {
+        this.validateRecipeSelection(own, env.name, env.recipes);
+      }
     }
     this.validatePlatform(own);
     const layout = this.props.outputLayout;

@@ -179,6 +179,10 @@ export abstract class Component<TObjects extends Record<string, ApiObject | unde
   protected abstract render(ctx: RenderContext): TObjects;
 }
 
+/** Any component, whatever objects it renders. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyComponent = Component<any>;
+
 function findApp(c: IConstruct): App {
   const root = c.node.root as App;
   if (!(root as any)[Symbol.for('libk8s.App')]) {

@@ -1,4 +1,4 @@
-import type { Component, RenderContext } from './component';
+import type { AnyComponent, RenderContext } from './component';
 import type { Environment } from './environment';
 import type { ProblemList } from './errors';
 
@@ -50,14 +50,14 @@ export interface Connection {
 }
 
 /** A resource as recipes see it: its type, name, the props it was created with. */
-export interface ResourceRef extends Component {
+export interface ResourceRef extends AnyComponent {
   readonly resourceType: ResourceType;
   /** The resolved props of the resource (see each construct's props). */
   readonly spec: Readonly<Record<string, unknown>>;
 }
 
 /** A workload as recipes see it when they make its cloud identity. */
-export interface WorkloadRef extends Component {
+export interface WorkloadRef extends AnyComponent {
   /** The workload's ServiceAccount name (its `metadata.name`). */
   readonly serviceAccountName: string;
 }

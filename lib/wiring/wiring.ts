@@ -1,5 +1,5 @@
 import type { App } from '../core/app';
-import { Component } from '../core/component';
+import { AnyComponent } from '../core/component';
 import { Problem } from '../core/errors';
 import type { Access, ResourceRef } from '../core/recipe';
 import { CallSite, formatLocation, SourceLocation } from '../core/source';
@@ -17,9 +17,9 @@ const RESOURCE = Symbol.for('libk8s.Resource');
 /** One edge of the wiring graph. */
 export interface Wire {
   /** The workload that uses `to`. */
-  readonly from: Component;
+  readonly from: AnyComponent;
   /** A resource, or another workload (which must serve a port). */
-  readonly to: Component;
+  readonly to: AnyComponent;
   /** What `from` may do with `to`. */
   readonly access: Access;
   /** The call that said it, for messages. */
@@ -29,13 +29,13 @@ export interface Wire {
 }
 
 /** Something that can be wired to: a resource, or a workload that serves a port. */
-export interface Connectable extends Component {
+export interface Connectable extends AnyComponent {
   /** The access a plain `connect()` gives on it. */
   readonly defaultAccess: Access;
 }
 
 /** @internal marks a component as a resource (Queue, Postgres, ...). */
-export function markResource(c: Component): void {
+export function markResource(c: AnyComponent): void {
   Object.defineProperty(c, RESOURCE, { value: true });
 }
 
@@ -44,7 +44,7 @@ export function isResource(c: unknown): c is ResourceRef {
 }
 
 /** The wires a component declared (empty for resources). */
-export function ownWires(c: Component): Wire[] {
+export function ownWires(c: AnyComponent): Wire[] {
   let list = (c as any)[WIRES] as Wire[] | undefined;
   if (!list) {
     list = [];
@@ -54,7 +54,7 @@ export function ownWires(c: Component): Wire[] {
 }
 
 /** @internal records a wire, keeping the caller's location. */
-export function addWire(from: Component, to: Component, access: Access, via: Wire['via']): void {
+export function addWire(from: AnyComponent, to: AnyComponent, access: Access, via: Wire['via']): void {
   const site = new CallSite();
   ownWires(from).push({ from, to, access, via, get location() { return site.location; } });
 }
@@ -65,12 +65,12 @@ export function wiresOf(app: App): Wire[] {
 }
 
 /** The wires from `c`. */
-export function wiresFrom(c: Component): readonly Wire[] {
+export function wiresFrom(c: AnyComponent): readonly Wire[] {
   return ((c as any)[WIRES] as Wire[] | undefined) ?? [];
 }
 
 /** The wires to `c`, indexed once per app and list of wires. */
-export function wiresTo(c: Component): Wire[] {
+export function wiresTo(c: AnyComponent): Wire[] {
   return wiresOf(c.app).filter((w) => w.to === c);
 }
 

@@ -3,7 +3,9 @@ import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { RenderContext } from '../core/component';
 import { ProblemList, show } from '../core/errors';
-import { PART_OF_LABEL, selectorLabels } from '../core/labels';
+import { Environment } from '../core/environment';
+import { selectorLabels } from '../core/labels';
+import { Served } from '../wiring/derive';
 import { checkDnsSubdomain, checkPort } from '../core/rules';
 import { checkPortName, PortProps } from './container';
 import { ScalingProps, Workload, WorkloadObjects, WorkloadOverrides, WorkloadProps } from './workload';
@@ -84,6 +86,12 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
     super(scope, id, props);
   }
 
+  /** What workloads that `connect()` to this one reach: the Service and the container ports. */
+  public served(env: Environment): Served {
+    const p = this.effective(env.name);
+    return { serviceName: this.name, servicePort: p.servicePort ?? 80, ports: this.ports(p).map((x) => ({ name: x.name, port: x.port, protocol: x.protocol })) };
+  }
+
   protected ports(p: WebServiceProps<E>): PortProps[] {
     return [{ name: 'http', port: p.port ?? 8080 }, ...(p.ports ?? [])];
   }
@@ -158,9 +166,6 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
     } else if (route) {
       ingress.push({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': platform.gateway.namespace } } }], ports: [ingressPorts[0]] });
     }
-    // pods of the same app may call it (connect() narrows this to the callers)
-    ingress.push({ from: [{ podSelector: { matchLabels: { [PART_OF_LABEL]: this.app.name } } }], ports: ingressPorts });
-
     const objects = this.renderWorkload(ctx, p, ingress) as WebServiceObjects;
     const meta = this.metadata(ctx, p);
 

@@ -4,6 +4,9 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { Component, RenderContext } from '../core/component';
+import type { Access, ResourceRef } from '../core/recipe';
+import { checkWorkloadWiring, deriveWiring, DerivedWiring, ServingWorkload, wiredEnvNames } from '../wiring/derive';
+import { addWire, isResource, wiresFrom } from '../wiring/wiring';
 import { ProblemList, show } from '../core/errors';
 import { policySelector, selectorLabels, standardLabels, versionLabel } from '../core/labels';
 import { SizeName } from '../core/platform';
@@ -155,6 +158,25 @@ export interface WorkloadObjects {
   [key: string]: ApiObject | undefined;
 }
 
+/** What a pod-running construct's pod differs in. */
+export interface PodOptions {
+  /** @default - the API default (Always) */
+  readonly restartPolicy?: 'Never' | 'OnFailure';
+  /** topologySpreadConstraints over zone and node. @default true */
+  readonly spread?: boolean;
+  /** Startup, readiness and liveness probes on the main container. @default true */
+  readonly probes?: boolean;
+  /** The preStop pause on the main container (for pods behind endpoints). @default true */
+  readonly preStop?: boolean;
+}
+
+/** The objects of a pod-running construct before its controller. */
+export interface RenderedPod {
+  readonly serviceAccount: k8s.KubeServiceAccount;
+  readonly configMap?: k8s.KubeConfigMap;
+  readonly template: k8s.PodTemplateSpec;
+}
+
 const TMP_VOLUME = 'tmp';
 const CONFIG_VOLUME = 'config';
 
@@ -267,6 +289,30 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
     checkMetadataMaps(problems, 'podAnnotations', undefined, p.podAnnotations, 'podAnnotations');
     checkMetadataMaps(problems, 'serviceAccountAnnotations', undefined, p.serviceAccountAnnotations, 'serviceAccountAnnotations');
     this.checkOverrides(problems);
+    this.checkWiring(problems);
+  }
+
+  /** Wiring problems only this workload can see: targets it cannot use, env names the wiring would overwrite. */
+  private checkWiring(problems: ProblemList): void {
+    for (const w of wiresFrom(this)) {
+      const prop = `${w.via}(${w.to.node.id})`;
+      const type = (w.to as unknown as Partial<ResourceRef>).resourceType;
+      if (w.via === 'connect' && type === 'queue') {
+        problems.add(prop, `connects to Queue '${w.to.node.id}', which says neither sending nor consuming`,
+          `use ${this.node.id}.sendTo(${w.to.node.id}) to send, or a QueueWorker with queue: ${w.to.node.id} to consume.`);
+      } else if (w.via === 'sendTo' && type !== 'queue') {
+        problems.add(prop, `sends to ${w.to.kind} '${w.to.node.id}', which is not a Queue`, `use connect(${w.to.node.id}).`);
+      } else if (!isResource(w.to) && typeof (w.to as unknown as Partial<ServingWorkload>).served !== 'function' && w.to !== (this as unknown)) {
+        problems.add(prop, `connects to ${w.to.kind} '${w.to.node.id}', which serves no port to connect to`,
+          'connect to a WebService (it has a Service), a resource, or put a Queue between the two.');
+      }
+    }
+    const wired = wiredEnvNames(this);
+    for (const name of Object.keys(this.props.env ?? {})) {
+      const by = wired.get(name);
+      if (by) problems.add(`env.${name}`, `is also set by ${by}, which would overwrite it`, `rename the variable, or drop it and use the one ${by} provides.`);
+    }
+    checkWorkloadWiring(this, problems);
   }
 
   private checkOverrides(problems: ProblemList): void {
@@ -331,15 +377,20 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
     };
   }
 
-  /** Renders the objects every workload has; subclasses add Service, routes and so on. */
-  protected renderWorkload(ctx: RenderContext, p: P, ingress: k8s.NetworkPolicyIngressRule[]): WorkloadObjects {
+  /**
+   * Renders what every pod-running construct has: the ServiceAccount (with
+   * its cloud identity), the config, and the pod template on the golden path
+   * with the wiring's environment variables.
+   */
+  protected renderPod(ctx: RenderContext, p: P, wiring: DerivedWiring, options: PodOptions = {}): RenderedPod {
     const platform = ctx.platform;
     const scope = ctx.scope;
     const meta = this.metadata(ctx, p);
     const selector = selectorLabels(this.name);
 
+    const saAnnotations = { ...meta.annotations, ...p.serviceAccountAnnotations, ...wiring.identity.serviceAccountAnnotations };
     const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
-      metadata: { ...meta, annotations: { ...meta.annotations, ...p.serviceAccountAnnotations } },
+      metadata: { ...meta, annotations: Object.keys(saAnnotations).length ? saAnnotations : undefined },
       automountServiceAccountToken: false,
     });
 
@@ -388,11 +439,14 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
     });
     const main: k8s.Container = {
       ...container({ ...p, name: this.name, ports }, size, mounts),
-      startupProbe: p.probes?.startup === false ? undefined : probe('startup', p.probes?.startup, platform, primary),
-      readinessProbe: probe('readiness', p.probes?.readiness, platform, primary),
-      livenessProbe: p.probes?.liveness === false ? undefined : probe('liveness', p.probes?.liveness, platform, primary),
-      // the sleep action is newer than the typed 1.27 objects; it is patched in below
-      lifecycle: { preStop: { exec: { command: ['sleep', String(platform.preStopSeconds)] } } },
+      env: mergeEnv(envVars(p.env), wiring.env),
+      ...(options.probes === false ? {} : {
+        startupProbe: p.probes?.startup === false ? undefined : probe('startup', p.probes?.startup, platform, primary),
+        readinessProbe: probe('readiness', p.probes?.readiness, platform, primary),
+        livenessProbe: p.probes?.liveness === false ? undefined : probe('liveness', p.probes?.liveness, platform, primary),
+      }),
+      // the sleep action is newer than the typed 1.27 objects; patchPreStop() swaps it in
+      lifecycle: options.preStop === false ? undefined : { preStop: { exec: { command: ['sleep', String(platform.preStopSeconds)] } } },
     };
     const extra = (c: ContainerProps): k8s.Container => container(c, c.size ?? 'nano',
       [{ name: TMP_VOLUME, mountPath: '/tmp' }, ...(c.mounts ?? []).map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly }))]);
@@ -402,12 +456,13 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       priorityClassName: platform.priorityClassName,
-      terminationGracePeriodSeconds: p.terminationGracePeriodSeconds ?? 30,
+      restartPolicy: options.restartPolicy,
+      terminationGracePeriodSeconds: p.terminationGracePeriodSeconds ?? this.defaultGracePeriod,
       securityContext: {
         runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid,
         seccompProfile: { type: 'RuntimeDefault' },
       },
-      topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+      topologySpreadConstraints: options.spread === false ? undefined : ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
         maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'],
       })),
       initContainers: p.initContainers?.length ? p.initContainers.map(extra) : undefined,
@@ -420,21 +475,50 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
       volumes,
     };
 
+    const template: k8s.PodTemplateSpec = {
+      metadata: { labels: { ...this.labels(ctx, p), ...wiring.identity.podLabels }, annotations: podAnnotations },
+      spec: podSpec,
+    };
+    return { serviceAccount, configMap, template };
+  }
+
+  /** The preStop pause as the platform makes it, patched onto `obj` at `podPath` (the kubelet sleep action is newer than the typed 1.27 objects). */
+  protected patchPreStop(obj: ApiObject, podPath: string, platform: RenderContext['platform']): void {
+    if (platform.preStopAction === 'sleep') {
+      obj.addJsonPatch(JsonPatch.replace(`${podPath}/containers/0/lifecycle/preStop`, { sleep: { seconds: platform.preStopSeconds } }));
+    }
+  }
+
+  /** Seconds between SIGTERM and SIGKILL unless the props say otherwise. */
+  protected get defaultGracePeriod(): number {
+    return 30;
+  }
+
+  /** The wiring of this workload in `ctx`'s environment: env, NetworkPolicy rules, identity. */
+  protected wiring(ctx: RenderContext): DerivedWiring {
+    return deriveWiring(this, ctx);
+  }
+
+  /** Renders the objects every Deployment-based workload has; subclasses add Service, routes, autoscalers. */
+  protected renderWorkload(ctx: RenderContext, p: P, ingress: k8s.NetworkPolicyIngressRule[], wiring: DerivedWiring = this.wiring(ctx), options: { externalAutoscaler?: boolean } = {}): WorkloadObjects {
+    const platform = ctx.platform;
+    const scope = ctx.scope;
+    const meta = this.metadata(ctx, p);
+    const selector = selectorLabels(this.name);
+    const { serviceAccount, configMap, template } = this.renderPod(ctx, p, wiring);
+
     const autoscale = p.autoscale;
     const deployment = new k8s.KubeDeployment(scope, 'Deployment', {
       metadata: meta,
       spec: {
-        replicas: autoscale ? undefined : p.replicas ?? 2,
+        replicas: autoscale || options.externalAutoscaler ? undefined : p.replicas ?? 2,
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-        template: { metadata: { labels: this.labels(ctx, p), annotations: podAnnotations }, spec: podSpec },
+        template,
       },
     });
-
-    if (platform.preStopAction === 'sleep') {
-      deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/lifecycle/preStop', { sleep: { seconds: platform.preStopSeconds } }));
-    }
+    this.patchPreStop(deployment, '/spec/template/spec', platform);
 
     const podDisruptionBudget = new k8s.KubePodDisruptionBudget(scope, 'PodDisruptionBudget', {
       metadata: meta,
@@ -442,7 +526,7 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
     });
 
     let horizontalPodAutoscaler: k8s.KubeHorizontalPodAutoscalerV2 | undefined;
-    if (autoscale) {
+    if (autoscale && !options.externalAutoscaler) {
       const metrics: k8s.MetricSpecV2[] = [];
       const cpu = autoscale.cpuPercent ?? (autoscale.memoryPercent === undefined ? 70 : undefined);
       if (cpu !== undefined) metrics.push({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: cpu } } });
@@ -459,23 +543,75 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
       });
     }
 
+    const networkPolicy = this.renderNetworkPolicy(ctx, p, ingress, wiring);
+    return { serviceAccount, configMap, deployment, podDisruptionBudget, horizontalPodAutoscaler, networkPolicy };
+  }
+
+  /**
+   * The NetworkPolicy: DNS egress, egress to what the workload is wired to
+   * and the props' `egress`; ingress from `ingress` and from the workloads
+   * that connect to this one. Polaris asks for at least one ingress rule, so
+   * a workload nobody calls admits only its own pods (on its ports).
+   */
+  protected renderNetworkPolicy(ctx: RenderContext, p: P, ingress: k8s.NetworkPolicyIngressRule[], wiring: DerivedWiring): k8s.KubeNetworkPolicy {
     const egress: k8s.NetworkPolicyEgressRule[] = [{
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
       ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
-    }];
+    }, ...wiring.egress];
     for (const e of p.egress ?? []) {
       egress.push({
         to: [{ ipBlock: { cidr: e.cidr, except: e.except ? [...e.except] : undefined } }],
         ports: e.ports?.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
       });
     }
-    const networkPolicy = new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
-      metadata: meta,
-      spec: { podSelector: { matchLabels: policySelector(this.name) }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
+    const rules = [...ingress, ...wiring.ingress];
+    if (rules.length === 0) {
+      const ports = this.ports(p);
+      rules.push({
+        from: [{ podSelector: { matchLabels: policySelector(this.name) } }],
+        ports: ports.length ? ports.map((x) => ({ protocol: x.protocol ?? 'TCP', port: k8s.IntOrString.fromString(x.name) })) : undefined,
+      });
+    }
+    return new k8s.KubeNetworkPolicy(ctx.scope, 'NetworkPolicy', {
+      metadata: this.metadata(ctx, p),
+      spec: { podSelector: { matchLabels: policySelector(this.name) }, policyTypes: ['Ingress', 'Egress'], ingress: rules, egress },
     });
-
-    return { serviceAccount, configMap, deployment, podDisruptionBudget, horizontalPodAutoscaler, networkPolicy };
   }
+
+  /** The ServiceAccount name: the workload's name. */
+  public get serviceAccountName(): string {
+    return this.name;
+  }
+
+  /**
+   * Wires this workload to a resource or to another workload. From this one
+   * call libk8s derives the environment variables (from the resource's
+   * connection Secret), NetworkPolicy egress here and ingress there, and the
+   * cloud permission on this workload's identity.
+   *
+   * - `connect(db)` (Postgres, Redis): address and credentials, network path.
+   * - `connect(bucket)`: read and write on its objects; `{ access: 'read' }` for read only.
+   * - `connect(webService)`: `<ID>_URL` and the network path both ways.
+   * - a Queue: use `sendTo(queue)`, or a QueueWorker to consume it.
+   */
+  public connect(target: Component, options: { readonly access?: 'read' | 'readwrite' } = {}): this {
+    const type = (target as unknown as Partial<ResourceRef>).resourceType;
+    const access: Access = type === 'bucket' ? options.access ?? 'readwrite' : type === 'queue' ? 'consume' : 'connect';
+    addWire(this, target, access, 'connect');
+    return this;
+  }
+
+  /** Lets this workload send messages to `queue`: its URL in the environment and the send permission. */
+  public sendTo(queue: Component & { readonly resourceType: 'queue' }): this {
+    addWire(this, queue, 'send', 'sendTo');
+    return this;
+  }
+}
+
+/** The props' variables then the wiring's (validation rejects a name in both). */
+function mergeEnv(own: k8s.EnvVar[] | undefined, wired: readonly k8s.EnvVar[]): k8s.EnvVar[] | undefined {
+  const all = [...(own ?? []), ...wired];
+  return all.length ? all : undefined;
 }
 
 /** Reports a mount path used twice in one container; `mounts` are [path, prop] pairs, the first of a path wins. */

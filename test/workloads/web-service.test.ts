@@ -79,12 +79,28 @@ describe('a default WebService', () => {
     expect(kinds).not.toContain('Ingress');
   });
 
-  test('lets only pods of the same app in, on the http port', () => {
+  test('with no route and nobody connecting, lets in only its own pods, on its ports', () => {
     const app = newApp();
     new WebService(app, 'storefront', { image: IMAGE });
     expect(only(manifests(app), 'NetworkPolicy').spec.ingress).toEqual([
-      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'shop' } } }], ports: [{ protocol: 'TCP', port: 'http' }] },
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'storefront' } } }], ports: [{ protocol: 'TCP', port: 'http' }] },
     ]);
+  });
+
+  test('lets in the workloads that connect to it, on its container ports, and nothing else', () => {
+    const app = newApp();
+    const api = new WebService(app, 'api', { image: IMAGE, port: 3000 });
+    new WebService(app, 'storefront', { image: IMAGE }).connect(api);
+    new WebService(app, 'admin', { image: IMAGE }).connect(api);
+    expect(only(manifests(app), 'NetworkPolicy', 'api').spec.ingress).toEqual([{
+      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'admin' } } }, { podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'storefront' } } }],
+      ports: [{ protocol: 'TCP', port: 'http' }],
+    }]);
+    const storefront = manifests(app).filter((o) => o.metadata.name === 'storefront');
+    expect(only(storefront, 'NetworkPolicy').spec.egress).toContainEqual({
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'api' } } }], ports: [{ protocol: 'TCP', port: 3000 }],
+    });
+    expect(only(storefront, 'Deployment').spec.template.spec.containers[0].env).toEqual([{ name: 'API_URL', value: 'http://api.shop.svc:80' }]);
   });
 });
 
