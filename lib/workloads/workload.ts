@@ -3,7 +3,7 @@ import { isIPv4, isIPv6 } from 'net';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import { Component, RenderContext } from '../core/component';
+import { AnyComponent, Component, RenderContext } from '../core/component';
 import type { Access, ResourceRef } from '../core/recipe';
 import { checkWorkloadWiring, deriveWiring, DerivedWiring, ServingWorkload, wiredEnvNames } from '../wiring/derive';
 import { addWire, isResource, wiresFrom } from '../wiring/wiring';
@@ -594,7 +594,7 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
    * - `connect(webService)`: `<ID>_URL` and the network path both ways.
    * - a Queue: use `sendTo(queue)`, or a QueueWorker to consume it.
    */
-  public connect(target: Component, options: { readonly access?: 'read' | 'readwrite' } = {}): this {
+  public connect(target: AnyComponent, options: { readonly access?: 'read' | 'readwrite' } = {}): this {
     const type = (target as unknown as Partial<ResourceRef>).resourceType;
     const access: Access = type === 'bucket' ? options.access ?? 'readwrite' : type === 'queue' ? 'consume' : 'connect';
     addWire(this, target, access, 'connect');
@@ -602,7 +602,7 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
   }
 
   /** Lets this workload send messages to `queue`: its URL in the environment and the send permission. */
-  public sendTo(queue: Component & { readonly resourceType: 'queue' }): this {
+  public sendTo(queue: AnyComponent & { readonly resourceType: 'queue' }): this {
     addWire(this, queue, 'send', 'sendTo');
     return this;
   }
