@@ -12,6 +12,19 @@ export {
 } from './workloads/container';
 export { AutoscaleProps, ConfigFilesProps, EgressRule, ScalingProps, WorkloadOverrides, WorkloadProps, WorkloadObjects } from './workloads/workload';
 export { WebService, WebServiceProps, WebServiceOverrides, WebServiceObjects, RouteProps, Scope } from './workloads/web-service';
+export { Worker, WorkerProps, WorkerBaseProps } from './workloads/worker';
+export { QueueWorker, QueueWorkerProps, QueueWorkerOverrides, QueueWorkerObjects, QueueAutoscaleProps } from './workloads/queue-worker';
+export { Resource, ResourceProps, ResourceSize } from './resources/resource';
+export { Queue, QueueProps, QueueSpec, DeadLetterProps } from './resources/queue';
+export { Postgres, PostgresProps, PostgresSpec, PostgresVersion } from './resources/postgres';
+export { Redis, RedisProps, RedisSpec, RedisVersion } from './resources/redis';
+export { Bucket, BucketProps, BucketSpec } from './resources/bucket';
+export {
+  Recipe, RecipeContext, RecipeRegistry, RecipeSelection, ResourceType, ResourceRef, WorkloadRef, Access, Connection, ConnectionValue, NetworkPeer,
+  Grant, IdentityBinding, QueueScaler,
+} from './core/recipe';
+export { Wire, wiresOf } from './wiring/wiring';
+export { external, ExternalOptions } from './recipes';
 export { JsonPatch, ApiObject } from 'cdk8s';
 export { Guardrails, ALL_PACKS, blocking, aliasesOf } from './guardrails/engine';
 export { GuardrailsError, formatFinding, findingLocation } from './guardrails/format';

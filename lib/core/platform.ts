@@ -143,6 +143,16 @@ export interface PlatformProps {
    * @default - 'in-cluster' for dev, local, kind and test; 'crossplane-aws' for the rest
    */
   readonly environmentRecipes?: Readonly<Record<string, RecipeSelection>>;
+  /**
+   * Argo CD ordering annotations: `argocd.argoproj.io/sync-wave: "-1"` on
+   * resources and cloud identities so they sync before the workloads that
+   * use them, and `SkipDryRunOnMissingResource=true` on custom resources so a
+   * CRD installed in the same sync does not fail the dry run. Other GitOps
+   * tools ignore them.
+   * @default true
+   * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/
+   */
+  readonly argoCdAnnotations?: boolean;
 }
 
 /** Platform config with every default resolved. */
@@ -163,6 +173,7 @@ export interface Platform {
   readonly guardrails: GuardrailsProps;
   readonly recipes: readonly Recipe[];
   readonly environmentRecipes: Readonly<Record<string, RecipeSelection>>;
+  readonly argoCdAnnotations: boolean;
 }
 
 export function resolvePlatform(props: PlatformProps = {}): Platform {
@@ -183,5 +194,6 @@ export function resolvePlatform(props: PlatformProps = {}): Platform {
     guardrails: props.guardrails ?? {},
     recipes: props.recipes ?? [],
     environmentRecipes: props.environmentRecipes ?? {},
+    argoCdAnnotations: props.argoCdAnnotations ?? true,
   };
 }

@@ -172,6 +172,13 @@ export function selectRecipe(selection: RecipeSelection, type: ResourceType): st
   return typeof selection === 'string' ? selection : selection[type] ?? selection.default;
 }
 
+/**
+ * The construct id, under a workload's render scope, that holds the cloud
+ * identity objects recipes create for it; they sync with the resources,
+ * before the workload.
+ */
+export const IDENTITY_SCOPE = 'identity';
+
 const BUILTIN: Recipe[] = [];
 
 /**

@@ -6,6 +6,7 @@ import { Environment } from './environment';
 import { Libk8sError, Problem } from './errors';
 import { fastToJson } from './fast-json';
 import { applyPatch, describeOp, PatchError, PatchOp, toOp } from './json-patch';
+import { IDENTITY_SCOPE } from './recipe';
 import { formatLocation } from './source';
 
 /** One synthesized Kubernetes object and where it came from. */
@@ -63,6 +64,7 @@ function toManifests(component: Component, scope: Construct, env: Environment, p
     // cdk8s would apply these leniently; take them over and apply them strictly.
     const ownPatches = ((obj as any).patches as unknown[]).splice(0).map((p) => toOp(p as any));
     const manifest = (fastToJson(obj) ?? obj.toJson()) as Record<string, any>;
+    if (component.app.platform.argoCdAnnotations) addSyncAnnotations(manifest, 'resourceType' in component || obj.node.scopes.some((s) => s.node.id === IDENTITY_SCOPE && s.node.scope === scope));
     const name: string = manifest.metadata?.name ?? obj.name;
     const kind: string = manifest.kind;
     const fail = (op: PatchOp, e: unknown, where?: string) => problems.push({
@@ -96,6 +98,29 @@ function toManifests(component: Component, scope: Construct, env: Environment, p
     });
   });
   return out;
+}
+
+/** API groups built into Kubernetes; anything else is a custom resource whose CRD may arrive in the same sync. */
+const BUILTIN_GROUPS = new Set([
+  '', 'apps', 'batch', 'autoscaling', 'policy', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'scheduling.k8s.io',
+  'coordination.k8s.io', 'discovery.k8s.io', 'node.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'certificates.k8s.io',
+  'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'resource.k8s.io', 'storagemigration.k8s.io',
+]);
+
+/**
+ * Argo CD ordering: cloud resources and identities in wave -1, before the
+ * workloads (wave 0) that use them; custom resources skip the dry run when
+ * their CRD is not there yet.
+ */
+function addSyncAnnotations(manifest: Record<string, any>, early: boolean): void {
+  const apiVersion = String(manifest.apiVersion ?? '');
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const custom = !BUILTIN_GROUPS.has(group);
+  if (!early && !custom) return;
+  const metadata = (manifest.metadata ??= {});
+  const annotations = (metadata.annotations ??= {});
+  if (early) annotations['argocd.argoproj.io/sync-wave'] = '-1';
+  if (custom) annotations['argocd.argoproj.io/sync-options'] = 'SkipDryRunOnMissingResource=true';
 }
 
 function fileName(component: Component, kind: string, name: string): string {

@@ -4,6 +4,7 @@ import { AnyComponent, RenderContext } from '../core/component';
 import { Environment } from '../core/environment';
 import { ProblemList } from '../core/errors';
 import { policySelector } from '../core/labels';
+import { IDENTITY_SCOPE } from '../core/recipe';
 import type { ConnectionValue, Grant, IdentityBinding, NetworkPeer, Recipe, ResourceRef, WorkloadRef } from '../core/recipe';
 import { envPrefix, isResource, wiresFrom, wiresTo } from './wiring';
 
@@ -147,9 +148,6 @@ export function deriveWiring(workload: AnyComponent & WorkloadRef, ctx: RenderCo
     identity: { serviceAccountAnnotations: annotations, podLabels },
   };
 }
-
-/** The construct id under a workload's scope that holds its cloud identity objects (synced before it). */
-export const IDENTITY_SCOPE = 'identity';
 
 function dedupe<T>(rules: T[]): T[] {
   const seen = new Set<string>();

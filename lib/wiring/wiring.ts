@@ -1,6 +1,6 @@
 import type { App } from '../core/app';
 import { AnyComponent } from '../core/component';
-import { Problem } from '../core/errors';
+import { ProblemList } from '../core/errors';
 import type { Access, ResourceRef } from '../core/recipe';
 import { CallSite, formatLocation, SourceLocation } from '../core/source';
 
@@ -55,6 +55,7 @@ export function ownWires(c: AnyComponent): Wire[] {
 
 /** @internal records a wire, keeping the caller's location. */
 export function addWire(from: AnyComponent, to: AnyComponent, access: Access, via: Wire['via']): void {
+  version++;
   const site = new CallSite();
   ownWires(from).push({ from, to, access, via, get location() { return site.location; } });
 }
@@ -69,58 +70,62 @@ export function wiresFrom(c: AnyComponent): readonly Wire[] {
   return ((c as any)[WIRES] as Wire[] | undefined) ?? [];
 }
 
-/** The wires to `c`, indexed once per app and list of wires. */
+let version = 0;
+const indexes = new WeakMap<App, { readonly version: number; readonly byTarget: Map<AnyComponent, Wire[]> }>();
+
+/** The wires to `c`. Indexed once per app (and again only after a new wire), so rendering stays linear. */
 export function wiresTo(c: AnyComponent): Wire[] {
-  return wiresOf(c.app).filter((w) => w.to === c);
+  let index = indexes.get(c.app);
+  if (!index || index.version !== version) {
+    const byTarget = new Map<AnyComponent, Wire[]>();
+    for (const w of wiresOf(c.app)) {
+      const list = byTarget.get(w.to) ?? [];
+      list.push(w);
+      byTarget.set(w.to, list);
+    }
+    index = { version, byTarget };
+    indexes.set(c.app, index);
+  }
+  return index.byTarget.get(c) ?? [];
 }
 
 /**
- * The problems of the whole graph: a component wired to itself, the same
- * wire twice, a target from another app, and two workloads that connect to
- * each other (a cycle: neither can start first, and their NetworkPolicies
- * would each depend on the other).
+ * The problems of the wires from `c`: wired to itself, the same target
+ * twice, a target from another app, and two workloads that connect to each
+ * other (a cycle: neither can start first, and each one's NetworkPolicy
+ * depends on the other). A cycle is reported once, by the construct whose
+ * path sorts first.
  */
-export function checkWiring(app: App): Problem[] {
-  const problems: Problem[] = [];
-  const wires = wiresOf(app);
-  const add = (w: Wire, message: string, fix: string) => problems.push({
-    kind: w.from.kind, id: w.from.node.id, path: w.from.displayPath, prop: w.via === 'queue' ? 'queue' : `${w.via}(${w.to.node.id})`,
-    message: w.location ? `${message} (at ${formatLocation(w.location)})` : message, fix,
-  });
-  const seen = new Map<string, Wire>();
-  for (const w of wires) {
-    if (w.to === w.from) {
-      add(w, `wires ${w.from.kind} '${w.from.node.id}' to itself`, 'remove the call; a workload reaches itself without wiring.');
+export function checkWires(c: AnyComponent, problems: ProblemList): void {
+  const at = (w: Wire) => (w.location ? ` (at ${formatLocation(w.location)})` : '');
+  const prop = (w: Wire) => (w.via === 'queue' ? 'queue' : `${w.via}(${w.to.node.id})`);
+  const seen = new Map<AnyComponent, Wire>();
+  for (const w of wiresFrom(c)) {
+    if (w.to === c) {
+      problems.add(prop(w), `wires ${c.kind} '${c.node.id}' to itself${at(w)}`, 'remove the call; a workload reaches itself without wiring.');
       continue;
     }
-    if (w.to.app !== app) {
-      add(w, `targets ${w.to.kind} '${w.to.node.id}' of another app ('${w.to.app.name}')`, 'create both constructs in the same App.');
+    if (w.to.app !== c.app) {
+      problems.add(prop(w), `targets ${w.to.kind} '${w.to.node.id}' of another app ('${w.to.app.name}')${at(w)}`, 'create both constructs in the same App.');
       continue;
     }
-    const key = `${w.from.node.path}\u0000${w.to.node.path}`;
-    const before = seen.get(key);
+    const before = seen.get(w.to);
     if (before) {
       const same = before.access === w.access;
-      add(w, same
-        ? `wires ${w.to.kind} '${w.to.node.id}' a second time (first by ${before.via}())`
-        : `wires ${w.to.kind} '${w.to.node.id}' with '${w.access}' access, but ${before.via}() already gave it '${before.access}' access`,
-      same ? 'remove the second call.' : 'wire each resource once; use the call that gives the access the workload needs.');
+      problems.add(prop(w), same
+        ? `wires ${w.to.kind} '${w.to.node.id}' a second time (first by ${before.via}())${at(w)}`
+        : `wires ${w.to.kind} '${w.to.node.id}' with '${w.access}' access, but ${before.via}() already gave it '${before.access}' access${at(w)}`,
+      same ? 'remove the second call.' : 'wire each resource once, with the call that gives the access the workload needs.');
       continue;
     }
-    seen.set(key, w);
-  }
-  const done = new Set<string>();
-  for (const w of wires) {
-    if (isResource(w.to) || w.to === w.from) continue;
-    const back = wires.find((x) => x.from === w.to && x.to === w.from);
-    const pair = [w.from.node.path, w.to.node.path].sort().join('\u0000');
-    if (back && !done.has(pair)) {
-      done.add(pair);
-      add(back, `makes a cycle: ${w.from.kind} '${w.from.node.id}' connects to '${w.to.node.id}' and '${w.to.node.id}' connects back to '${w.from.node.id}'`,
+    seen.set(w.to, w);
+    if (isResource(w.to)) continue;
+    const back = wiresFrom(w.to).find((x) => x.to === c);
+    if (back && c.node.path < w.to.node.path) {
+      problems.add(prop(w), `makes a cycle: ${c.kind} '${c.node.id}' connects to '${w.to.node.id}'${at(w)} and '${w.to.node.id}' connects back${at(back)}`,
         'let one side call the other and reply on the same connection, or put a Queue between them.');
     }
   }
-  return problems;
 }
 
 /** `orders` → `ORDERS`, `nightly-report` → `NIGHTLY_REPORT`: the prefix of a peer's environment variables. */

@@ -6,7 +6,7 @@ import { IConstruct } from 'constructs';
 import { AnyComponent, Component, RenderContext } from '../core/component';
 import type { Access, ResourceRef } from '../core/recipe';
 import { checkWorkloadWiring, deriveWiring, DerivedWiring, ServingWorkload, wiredEnvNames } from '../wiring/derive';
-import { addWire, isResource, wiresFrom } from '../wiring/wiring';
+import { addWire, checkWires, isResource, wiresFrom } from '../wiring/wiring';
 import { ProblemList, show } from '../core/errors';
 import { policySelector, selectorLabels, standardLabels, versionLabel } from '../core/labels';
 import { SizeName } from '../core/platform';
@@ -294,6 +294,7 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
 
   /** Wiring problems only this workload can see: targets it cannot use, env names the wiring would overwrite. */
   private checkWiring(problems: ProblemList): void {
+    checkWires(this, problems);
     for (const w of wiresFrom(this)) {
       const prop = `${w.via}(${w.to.node.id})`;
       const type = (w.to as unknown as Partial<ResourceRef>).resourceType;
@@ -349,7 +350,7 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
     if (p.replicas !== undefined) checkIntRange(problems, `${prefix}replicas`, p.replicas, 0, 1000);
     const a = p.autoscale;
     if (a) {
-      const minOk = checkIntRange(problems, `${prefix}autoscale.min`, a.min, 1, 1000, 'use a whole number of at least 1 (a WebService cannot scale to zero).');
+      const minOk = checkIntRange(problems, `${prefix}autoscale.min`, a.min, 1, 1000, `use a whole number of at least 1 (a ${this.kind} scales with a HorizontalPodAutoscaler, which cannot scale to zero; a QueueWorker can).`);
       const maxOk = checkIntRange(problems, `${prefix}autoscale.max`, a.max, 1, 1000);
       if (minOk && maxOk && a.min > a.max) {
         problems.add(`${prefix}autoscale`, `min ${a.min} is greater than max ${a.max}`, `set min to at most ${a.max}, or raise max.`, env);

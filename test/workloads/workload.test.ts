@@ -595,7 +595,7 @@ describe('workload validation', () => {
     const app = newApp();
     new WebService(app, 'storefront', { image: IMAGE, autoscale: { min: 0, max: 3, cpuPercent: 0 } });
     const message = renderError(app);
-    expect(message).toContain("'autoscale.min' 0 is not a whole number in the range 1-1000. Fix: use a whole number of at least 1 (a WebService cannot scale to zero).");
+    expect(message).toContain("'autoscale.min' 0 is not a whole number in the range 1-1000. Fix: use a whole number of at least 1 (a WebService scales with a HorizontalPodAutoscaler, which cannot scale to zero; a QueueWorker can).");
     expect(message).toContain("'autoscale.cpuPercent' 0 is not a whole number in the range 1-1000");
   });
 

@@ -79,7 +79,7 @@ const hpaNoFixedReplicas: Rule = productionRule({
   check(s, ctx) {
     const hpa = hpaFor(ctx, s.manifest);
     if (!hpa || s.manifest.spec?.replicas === undefined) return [];
-    return [{ message: `sets spec.replicas ${show(s.manifest.spec.replicas)} while HorizontalPodAutoscaler '${nameOf(hpa.manifest)}' scales it`, field: 'spec.replicas' }];
+    return [{ message: `sets spec.replicas ${show(s.manifest.spec.replicas)} while ${hpa.manifest.kind} '${nameOf(hpa.manifest)}' scales it`, field: 'spec.replicas' }];
   },
 });
 

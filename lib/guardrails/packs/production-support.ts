@@ -153,15 +153,21 @@ export function runningContainers(pod: PodSpecRef): ContainerRef[] {
   return containersOf(pod).filter((c) => c.kind !== 'ephemeralContainer');
 }
 
-/** The HorizontalPodAutoscaler that scales a workload, if any. */
+/**
+ * The autoscaler that scales a workload, if any: a HorizontalPodAutoscaler,
+ * or a KEDA ScaledObject (which makes and owns the HPA at run time).
+ */
 export function hpaFor(ctx: RuleContext, workload: Readonly<Record<string, any>>): Subject | undefined {
   const byTarget = memo(ctx, 'hpa-targets', () => {
     const map = new Map<string, Subject>();
-    for (const perNs of indexOf(ctx).byKind.get('HorizontalPodAutoscaler')?.values() ?? []) {
-      for (const h of perNs) {
-        const ref = h.manifest.spec?.scaleTargetRef ?? {};
-        const key = [nsOf(h.manifest), ref.kind, ref.name].join(SEP);
-        if (!map.has(key)) map.set(key, h);
+    for (const kind of ['HorizontalPodAutoscaler', 'ScaledObject']) {
+      for (const perNs of indexOf(ctx).byKind.get(kind)?.values() ?? []) {
+        for (const h of perNs) {
+          if (kind === 'ScaledObject' && !String(h.manifest.apiVersion).startsWith('keda.sh/')) continue;
+          const ref = h.manifest.spec?.scaleTargetRef ?? {};
+          const key = [nsOf(h.manifest), ref.kind ?? (kind === 'ScaledObject' ? 'Deployment' : undefined), ref.name].join(SEP);
+          if (!map.has(key)) map.set(key, h);
+        }
       }
     }
     return map;
@@ -172,12 +178,10 @@ export function hpaFor(ctx: RuleContext, workload: Readonly<Record<string, any>>
 /** Kinds whose replica count an HPA or `spec.replicas` sets. */
 export const SCALABLE_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'];
 
-/**
- * The fewest replicas a workload runs: its HPA's minReplicas when an HPA
- * scales it, else `spec.replicas` (1 when unset, as Kubernetes defaults it).
- */
+/** The fewest replicas a workload runs: its autoscaler's minimum (KEDA's default is 0), else spec.replicas. */
 export function minReplicas(ctx: RuleContext, workload: Readonly<Record<string, any>>): number {
   const hpa = hpaFor(ctx, workload);
+  if (hpa?.manifest.kind === 'ScaledObject') return numberOr(hpa.manifest.spec?.minReplicaCount, 0);
   if (hpa) return numberOr(hpa.manifest.spec?.minReplicas, 1);
   return numberOr(workload.spec?.replicas, 1);
 }

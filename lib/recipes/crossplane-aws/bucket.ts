@@ -1,0 +1,71 @@
+import type { Environment } from '../../core/environment';
+import { ProblemList } from '../../core/errors';
+import type { Connection, RecipeContext, ResourceRef } from '../../core/recipe';
+import type { BucketSpec } from '../../resources/bucket';
+import { API, connectionSecret, managedResource } from './managed';
+import { bucketArn, bucketName, s3Endpoint } from './names';
+import { ResolvedOptions, tags } from './options';
+
+/**
+ * A Bucket as an S3 bucket, and a Secret of its (non-secret) address.
+ *
+ * Private and encrypted: S3 blocks public access (Block Public Access on,
+ * ACLs disabled) and encrypts every object with SSE-S3 on every new bucket
+ * by default since April 2023 and January 2023 respectively, so the Bucket
+ * managed resource alone gives both.
+ *
+ * Not provisioned yet: versioning (`versioned`) and expiry
+ * (`expireAfterDays`). They need the separate BucketVersioning and
+ * BucketLifecycleConfiguration managed resources, whose CRDs are not in the
+ * schemas this library validates its output against; the recipe emits only
+ * what it can validate. A bucket is therefore unversioned (S3's default),
+ * and `expireAfterDays` is reported as a problem rather than dropped.
+ * @see https://aws.amazon.com/about-aws/whats-new/2022/12/amazon-s3-automatically-enable-block-public-access-disable-access-control-lists-buckets-april-2023/
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html
+ */
+
+/** The documented connection values of a bucket: `name`, `region`, `endpoint`, `arn`. */
+function values(o: ResolvedOptions, bucket: ResourceRef, env: Environment): Record<string, string> {
+  const name = bucketName(o, bucket, env);
+  return { name, region: o.region, endpoint: s3Endpoint(o), arn: bucketArn(o, name) };
+}
+
+/** How workloads reach a bucket: literal values (none is secret), HTTPS to the AWS APIs. */
+export function bucketConnection(o: ResolvedOptions, bucket: ResourceRef, env: Environment): Connection {
+  const v = values(o, bucket, env);
+  return {
+    secretName: `${bucket.name}-connection`,
+    values: Object.fromEntries(Object.entries(v).map(([k, value]) => [k, { value }])),
+    network: [{ kind: 'cidr', cidrs: o.apiCidrs, ports: [443] }],
+    ids: { arn: v.arn, name: v.name },
+  };
+}
+
+/** Emits s3 Bucket `<id>` (the bucket name is its external name) and Secret `<id>-connection`. */
+export function provisionBucket(o: ResolvedOptions, bucket: ResourceRef, ctx: RecipeContext): void {
+  const env = ctx.environment;
+  const spec = bucket.spec as unknown as BucketSpec;
+  managedResource(ctx.scope, 'Bucket', o, {
+    apiVersion: API.s3,
+    kind: 'Bucket',
+    metadata: bucket.standardMetadata(ctx),
+    externalName: bucketName(o, bucket, env),
+    retain: spec.retain,
+    forProvider: {
+      region: o.region,
+      // objects are not deleted with the bucket: deleting a bucket that holds data fails
+      forceDestroy: false,
+      tags: tags(bucket, env),
+    },
+  });
+  connectionSecret(ctx.scope, bucket.standardMetadata(ctx, `${bucket.name}-connection`), values(o, bucket, env));
+}
+
+/** What the recipe cannot provision for a bucket (see the notes above). */
+export function checkBucket(bucket: ResourceRef, env: Environment, problems: ProblemList): void {
+  const spec = bucket.spec as unknown as BucketSpec;
+  if (spec.expireAfterDays !== undefined) {
+    problems.add('expireAfterDays', `${spec.expireAfterDays} cannot be provisioned by recipe 'crossplane-aws' yet (it needs an S3 BucketLifecycleConfiguration, which the recipe does not emit), so objects would never expire`,
+      `remove it and expire objects with a lifecycle rule the platform manages, or select another recipe for buckets in environment '${env.name}'.`, env.name);
+  }
+}
