@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { RenderContext } from '../core/component';
+import { Component, RenderContext } from '../core/component';
 import { ProblemList, show } from '../core/errors';
 import { checkIntRange } from '../core/rules';
 import type { Queue } from '../resources/queue';
@@ -123,7 +123,7 @@ export class QueueWorker<E extends string = string> extends Workload<QueueWorker
       return;
     }
     if (!isResource(queue) || queue.resourceType !== 'queue') {
-      problems.add('queue', `is ${isResource(queue) ? `${queue.kind} '${queue.node.id}'` : show(typeof queue)}, not a Queue`, "pass a Queue, e.g. queue: new Queue(app, 'orders').");
+      problems.add('queue', `is ${Component.isComponent(queue) ? `${queue.kind} '${queue.node.id}'` : show(queue)}, not a Queue`, "pass a Queue, e.g. queue: new Queue(app, 'orders').");
       return;
     }
     for (const env of this.app.environments) {

@@ -11,8 +11,8 @@ import { ResolvedOptions, tags } from './options';
  *
  * Private and encrypted: S3 blocks public access (Block Public Access on,
  * ACLs disabled) and encrypts every object with SSE-S3 on every new bucket
- * by default since April 2023 and January 2023 respectively, so the Bucket
- * managed resource alone gives both.
+ * by default (Block Public Access since April 2023, SSE-S3 since 5 January
+ * 2023), so the Bucket managed resource alone gives both.
  *
  * Not provisioned yet: versioning (`versioned`) and expiry
  * (`expireAfterDays`). They need the separate BucketVersioning and
@@ -20,7 +20,7 @@ import { ResolvedOptions, tags } from './options';
  * schemas this library validates its output against; the recipe emits only
  * what it can validate. A bucket is therefore unversioned (S3's default),
  * and `expireAfterDays` is reported as a problem rather than dropped.
- * @see https://aws.amazon.com/about-aws/whats-new/2022/12/amazon-s3-automatically-enable-block-public-access-disable-access-control-lists-buckets-april-2023/
+ * @see https://aws.amazon.com/blogs/aws/amazon-s3-block-public-access-another-layer-of-protection-for-your-accounts-and-buckets/
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html
  */
 
