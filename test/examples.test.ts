@@ -15,17 +15,27 @@ function synthExample(name: string): { out: string; stdout: string; stderr: stri
   return { out, stdout: r.stdout, stderr: r.stderr, code: r.status };
 }
 
-describe('examples/shop', () => {
+describe('examples/shop (the quickstart)', () => {
   test('synthesizes dev and prod with no findings', () => {
     const r = synthExample('shop');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^shop dev: \d+ objects/m);
     expect(r.stdout).toMatch(/^shop prod: \d+ objects/m);
-    const prodHpa = parse(fs.readFileSync(path.join(r.out, 'prod/shop/storefront/horizontalpodautoscaler.yaml'), 'utf8'));
+  });
+});
+
+describe('examples/web-services', () => {
+  test('synthesizes dev and prod with no findings, with the prod overrides in prod only', () => {
+    const r = synthExample('web-services');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const prodHpa = parse(fs.readFileSync(path.join(r.out, 'prod/web/storefront/horizontalpodautoscaler.yaml'), 'utf8'));
     expect([prodHpa.spec.minReplicas, prodHpa.spec.maxReplicas]).toEqual([3, 30]);
-    const devHpa = parse(fs.readFileSync(path.join(r.out, 'dev/shop/storefront/horizontalpodautoscaler.yaml'), 'utf8'));
+    const devHpa = parse(fs.readFileSync(path.join(r.out, 'dev/web/storefront/horizontalpodautoscaler.yaml'), 'utf8'));
     expect([devHpa.spec.minReplicas, devHpa.spec.maxReplicas]).toEqual([2, 10]);
+    const catalogPolicy = parse(fs.readFileSync(path.join(r.out, 'prod/web/catalog/networkpolicy.yaml'), 'utf8'));
+    expect(catalogPolicy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'storefront' } } }], ports: [{ protocol: 'TCP', port: 'http' }] }]);
   });
 });
 
@@ -69,7 +79,7 @@ describe('examples/platform', () => {
 });
 
 describeWithReference('examples output is valid for real clusters', () => {
-  test.each(['shop', 'platform'])('examples/%s validates against the Kubernetes schemas and CRDs', (name) => {
+  test.each(['shop', 'web-services', 'platform'])('examples/%s validates against the Kubernetes schemas and CRDs', (name) => {
     const r = synthExample(name);
     const objects = readManifestTree(r.out).filter((f) => !f.file.endsWith('kustomization.yaml')).flatMap((f) => f.objects);
     expect(objects.length).toBeGreaterThan(10);

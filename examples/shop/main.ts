@@ -1,8 +1,12 @@
 /**
- * The shop: the README's quickstart grown as far as the web services go.
+ * The quickstart of README.md and ../shared/DESIGN.md, as written: a
+ * storefront that writes orders to a queue, a queue-backed fulfilment worker
+ * that scales to zero on queue depth, a Postgres database both use, and a
+ * nightly report job. `dev` gets in-cluster stand-ins, `prod` Crossplane AWS
+ * resources with an IAM role per workload.
  * Run it with `npm run example` (writes dist/dev/shop and dist/prod/shop).
  */
-import { App, Env, WebService } from 'libk8s';
+import { App, WebService, QueueWorker, Queue, Postgres, CronTask } from 'libk8s';
 
 const app = new App({
   name: 'shop',
@@ -13,42 +17,29 @@ const app = new App({
   },
 });
 
-// The public storefront: routed at the domain's root, autoscaled on cpu.
-new WebService(app, 'storefront', {
+const orders = new Queue(app, 'orders', { deadLetter: { maxReceiveCount: 5 } });
+const db = new Postgres(app, 'db', { storageGiB: 20 });
+
+const storefront = new WebService(app, 'storefront', {
   image: 'ghcr.io/acme/storefront:1.4.2',
   port: 8080,
   route: { path: '/' },
   autoscale: { min: 2, max: 10, cpuPercent: 70 },
-  env: {
-    LOG_LEVEL: 'info',
-    CATALOG_URL: 'http://catalog',
-    SESSION_SECRET: Env.secret('storefront-session', 'secret'),
-  },
-  overrides: {
-    prod: { autoscale: { min: 3, max: 30, cpuPercent: 60 }, size: 'medium' },
-  },
 });
+storefront.connect(db);
+storefront.sendTo(orders);
 
-// The public API on its own subdomain, with a metrics port.
-new WebService(app, 'api', {
-  image: 'ghcr.io/acme/api:2.0.1',
-  port: 3000,
-  ports: [{ name: 'metrics', port: 9090 }],
-  route: { subdomain: 'api', path: '/v1' },
-  replicas: 2,
-  overrides: {
-    prod: { autoscale: { min: 3, max: 12 } },
-  },
+const fulfilment = new QueueWorker(app, 'fulfilment', {
+  image: 'ghcr.io/acme/fulfilment:1.4.2',
+  queue: orders,
+  autoscale: { min: 0, max: 20, messagesPerReplica: 10 },
 });
+fulfilment.connect(db);
 
-// An internal service (no route) with a config file that rolls the pods when it changes.
-new WebService(app, 'catalog', {
-  image: 'ghcr.io/acme/catalog:0.9.0',
-  config: {
-    files: { 'catalog.yaml': 'currency: EUR\npageSize: 50\n' },
-  },
-  env: { CONFIG_PATH: '/etc/catalog/catalog.yaml' },
-  size: 'small',
+new CronTask(app, 'nightly-report', {
+  image: 'ghcr.io/acme/reports:1.4.2',
+  schedule: '0 3 * * *',
+  timeZone: 'Europe/Amsterdam',
 });
 
 app.synth();

@@ -41,7 +41,11 @@ export interface Connection {
    * Workloads get its values as environment variables.
    */
   readonly secretName: string;
-  /** Field name (upper case, e.g. `URL`) to where its value comes from; becomes `<PREFIX>_<FIELD>`. */
+  /**
+   * Each key the resource type documents (e.g. `url`, `deadLetterUrl`) to
+   * where its value comes from; a workload gets it as `<ID>_<KEY>` in upper
+   * snake case (`ORDERS_URL`, `ORDERS_DEAD_LETTER_URL`).
+   */
   readonly values: Readonly<Record<string, ConnectionValue>>;
   /** What a connecting workload's NetworkPolicy allows egress to. */
   readonly network: readonly NetworkPeer[];
@@ -127,6 +131,12 @@ export interface Recipe {
    * @default - no identity: a grant other than `connect` is then an error
    */
   identity?(workload: WorkloadRef, grants: readonly Grant[], ctx: RenderContext): IdentityBinding;
+  /**
+   * Adds a problem for anything about `workload`'s identity in `env` this
+   * recipe cannot make (e.g. a role name over the cloud's limit), so it is
+   * reported with every other problem before rendering.
+   */
+  checkIdentity?(workload: WorkloadRef, grants: readonly Grant[], env: Environment, problems: ProblemList): void;
   /** The KEDA trigger for a queue this recipe provisions. */
   queueScaler?(queue: ResourceRef, connection: Connection, workload: WorkloadRef, env: Environment): QueueScaler;
 }

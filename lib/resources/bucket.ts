@@ -5,8 +5,9 @@ import { Resource, ResourceProps } from './resource';
 
 export interface BucketProps extends ResourceProps {
   /**
-   * Keep every version of an object.
-   * @default true
+   * Keep every version of an object (the crossplane-aws recipe does not
+   * provision versioning yet and reports it as a problem).
+   * @default false
    */
   readonly versioned?: boolean;
   /**
@@ -36,7 +37,7 @@ export class Bucket extends Resource<BucketSpec> {
   public readonly props: BucketProps;
 
   constructor(scope: IConstruct, id: string, props: BucketProps = {}) {
-    super(scope, id, { versioned: props.versioned ?? true, expireAfterDays: props.expireAfterDays, retain: props.retain ?? true });
+    super(scope, id, { versioned: props.versioned ?? false, expireAfterDays: props.expireAfterDays, retain: props.retain ?? true });
     this.props = props;
   }
 

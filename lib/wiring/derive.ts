@@ -79,7 +79,10 @@ export function grantsByRecipe(workload: AnyComponent, env: Environment): Map<Re
 export function checkWorkloadWiring(workload: AnyComponent, problems: ProblemList): void {
   for (const env of workload.app.environments) {
     for (const [recipe, grants] of grantsByRecipe(workload, env)) {
-      if (recipe.identity) continue;
+      if (recipe.identity) {
+        recipe.checkIdentity?.(workload as AnyComponent & WorkloadRef, grants, env, problems);
+        continue;
+      }
       for (const g of grants.filter((x) => x.access !== 'connect')) {
         problems.add(`${g.access === 'send' ? 'sendTo' : 'connect'}(${g.resource.node.id})`,
           `needs '${g.access}' access to ${g.resource.kind} '${g.resource.node.id}', but its recipe '${recipe.name}' in environment '${env.name}' makes no workload identity to grant it`,

@@ -41,7 +41,7 @@ export function testRecipe(name = 'test-cloud', options: { identity?: boolean; s
     };
   }
   if (options.scaler !== false) {
-    recipe.queueScaler = (queue, connection) => ({
+    recipe.queueScaler = (_queue, connection) => ({
       type: 'test-queue',
       metadata: { queue: connection.ids.arn },
       lengthKey: 'length',

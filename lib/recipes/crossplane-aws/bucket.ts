@@ -64,6 +64,10 @@ export function provisionBucket(o: ResolvedOptions, bucket: ResourceRef, ctx: Re
 /** What the recipe cannot provision for a bucket (see the notes above). */
 export function checkBucket(bucket: ResourceRef, env: Environment, problems: ProblemList): void {
   const spec = bucket.spec as unknown as BucketSpec;
+  if (spec.versioned) {
+    problems.add('versioned', `true cannot be provisioned by recipe 'crossplane-aws' yet (it needs an S3 BucketVersioning, which the recipe does not emit), so old versions would not be kept`,
+      `remove it and version the bucket with a resource the platform manages, or select another recipe for buckets in environment '${env.name}'.`, env.name);
+  }
   if (spec.expireAfterDays !== undefined) {
     problems.add('expireAfterDays', `${spec.expireAfterDays} cannot be provisioned by recipe 'crossplane-aws' yet (it needs an S3 BucketLifecycleConfiguration, which the recipe does not emit), so objects would never expire`,
       `remove it and expire objects with a lifecycle rule the platform manages, or select another recipe for buckets in environment '${env.name}'.`, env.name);

@@ -1,4 +1,6 @@
 import type { RenderContext } from '../../core/component';
+import type { Environment } from '../../core/environment';
+import type { ProblemList } from '../../core/errors';
 import { Libk8sError } from '../../core/errors';
 import type { Grant, IdentityBinding, WorkloadRef } from '../../core/recipe';
 import { API, managedResource } from './managed';
@@ -99,6 +101,16 @@ export function trustPolicy(o: ResolvedOptions, namespace: string, serviceAccoun
   }];
   if (keda) statements.push({ Sid: 'KedaOperator', Effect: 'Allow', Principal: { AWS: o.kedaOperatorRoleArn }, Action: 'sts:AssumeRole' });
   return JSON.stringify({ Version: VERSION, Statement: statements });
+}
+
+/** The problems of a workload's identity in `env`: its IAM role name over IAM's limits. */
+export function checkAwsIdentity(o: ResolvedOptions, workload: WorkloadRef, grants: readonly Grant[], env: Environment, problems: ProblemList): void {
+  if (!grants.some((g) => (ACTIONS[g.resource.resourceType]?.[g.access]?.length ?? 1) > 0)) return;
+  const name = roleName(o, workload, env);
+  if (name.length > ROLE_NAME_MAX || !/^[\w+=,.@-]+$/.test(name)) {
+    problems.add('id', `${JSON.stringify(name)} (its IAM role name in environment '${env.name}') is ${name.length} characters long; IAM allows at most ${ROLE_NAME_MAX} of letters, digits and +=,.@_-`,
+      'use a shorter workload id, app name, environment name or namePrefix.', env.name);
+  }
 }
 
 /**

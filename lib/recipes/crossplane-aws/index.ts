@@ -2,7 +2,7 @@ import type { Environment } from '../../core/environment';
 import type { ProblemList } from '../../core/errors';
 import type { Connection, Recipe, RecipeContext, ResourceRef, ResourceType } from '../../core/recipe';
 import { bucketConnection, checkBucket, provisionBucket } from './bucket';
-import { awsIdentity } from './identity';
+import { awsIdentity, checkAwsIdentity } from './identity';
 import { checkCloudNames } from './names';
 import { checkOptions, CrossplaneAwsOptions, resolveOptions } from './options';
 import { postgresConnection, provisionPostgres } from './postgres';
@@ -65,6 +65,7 @@ export function crossplaneAws(options: CrossplaneAwsOptions = {}): Recipe {
       }
     },
     identity: (workload, grants, ctx) => awsIdentity(o, workload, grants, ctx),
+    checkIdentity: (workload, grants, env, problems) => checkAwsIdentity(o, workload, grants, env, problems),
     queueScaler: (queue, _connection, _workload, env) => sqsQueueScaler(o, queue, env),
   };
 }

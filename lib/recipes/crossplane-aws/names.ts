@@ -26,6 +26,7 @@ export function sqsEndpoint(o: ResolvedOptions): string {
   return `https://sqs.${o.region}.${o.dnsSuffix}`;
 }
 
+/** `arn:aws:sqs:<region>:<account>:<name>`. */
 export function queueArn(o: ResolvedOptions, name: string): string {
   return `arn:${o.partition}:sqs:${o.region}:${o.accountId}:${name}`;
 }
@@ -35,6 +36,7 @@ export function dbIdentifier(o: ResolvedOptions, db: ResourceRef, env: Environme
   return cloudName(o, db, env);
 }
 
+/** `arn:aws:rds:<region>:<account>:db:<identifier>`. */
 export function dbArn(o: ResolvedOptions, identifier: string): string {
   return `arn:${o.partition}:rds:${o.region}:${o.accountId}:db:${identifier}`;
 }
@@ -44,6 +46,7 @@ export function replicationGroupId(o: ResolvedOptions, cache: ResourceRef, env: 
   return cloudName(o, cache, env);
 }
 
+/** `arn:aws:elasticache:<region>:<account>:replicationgroup:<id>`. */
 export function replicationGroupArn(o: ResolvedOptions, id: string): string {
   return `arn:${o.partition}:elasticache:${o.region}:${o.accountId}:replicationgroup:${id}`;
 }
@@ -57,6 +60,7 @@ export function bucketName(o: ResolvedOptions, bucket: ResourceRef, env: Environ
   return `${cloudName(o, bucket, env)}-${o.accountId}`;
 }
 
+/** `arn:aws:s3:::<name>`. */
 export function bucketArn(o: ResolvedOptions, name: string): string {
   return `arn:${o.partition}:s3:::${name}`;
 }
@@ -71,6 +75,7 @@ export function roleName(o: ResolvedOptions, workload: { readonly name: string; 
   return `${o.namePrefix}${workload.app.name}-${env.name}-${workload.name}`;
 }
 
+/** `arn:aws:iam::<account>:role/<name>`. */
 export function roleArn(o: ResolvedOptions, name: string): string {
   return `arn:${o.partition}:iam::${o.accountId}:role/${name}`;
 }

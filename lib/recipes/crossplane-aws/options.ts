@@ -133,7 +133,9 @@ export interface ResolvedOptions {
 /** AWS's documentation placeholder account. */
 export const PLACEHOLDER_ACCOUNT_ID = '123456789012';
 
+/** The RDS instance class of each Postgres size unless the options say otherwise. */
 export const DEFAULT_POSTGRES_INSTANCE_CLASSES: Readonly<Record<ResourceSize, string>> = { small: 'db.t4g.small', medium: 'db.m7g.large', large: 'db.m7g.2xlarge' };
+/** The ElastiCache node type of each Redis size unless the options say otherwise. */
 export const DEFAULT_REDIS_NODE_TYPES: Readonly<Record<ResourceSize, string>> = { small: 'cache.t4g.small', medium: 'cache.m7g.large', large: 'cache.r7g.xlarge' };
 
 /** Resolves the defaults once, when the recipe is made. */

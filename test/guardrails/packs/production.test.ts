@@ -78,6 +78,8 @@ const CASES: readonly Case[] = [
   { rule: 'hpa-max-above-min', fixture: 'hpa-min-1', flags: ['HorizontalPodAutoscaler/api spec.maxReplicas'] },
   { rule: 'hpa-target-exists', fixture: 'hpa-min-1', flags: ['HorizontalPodAutoscaler/web spec.scaleTargetRef.name'] },
   { rule: 'hpa-no-fixed-replicas', fixture: 'hpa-min-1', flags: ['Deployment/api spec.replicas'] },
+  { rule: 'hpa-no-fixed-replicas', fixture: 'keda-scaled', flags: ['Deployment/fixed spec.replicas'] },
+  { rule: 'replicas-minimum', fixture: 'keda-scaled', flags: ['Deployment/lookalike spec.replicas'] },
   { rule: 'topology-spread', fixture: 'no-spread', flags: ['Deployment/clumped spec.template.spec.topologySpreadConstraints', 'Deployment/misaimed spec.template.spec.topologySpreadConstraints'] },
   { rule: 'selector-matches-template', fixture: 'selector-mismatch', flags: ['DaemonSet/no-selector spec.selector', 'Deployment/mismatch spec.selector', 'StatefulSet/empty-selector spec.selector'] },
   { rule: 'cronjob-deadline', fixture: 'cronjob-no-deadlines', flags: ['CronJob/nightly spec.concurrencyPolicy', 'CronJob/nightly spec.startingDeadlineSeconds'] },

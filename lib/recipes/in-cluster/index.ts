@@ -1,0 +1,110 @@
+import type { RenderContext } from '../../core/component';
+import type { Environment } from '../../core/environment';
+import type { ProblemList } from '../../core/errors';
+import type { Connection, ConnectionValue, Grant, IdentityBinding, QueueScaler, Recipe, RecipeContext, ResourceRef, WorkloadRef } from '../../core/recipe';
+import { checkImage } from '../../core/rules';
+import type { PostgresSpec } from '../../resources/postgres';
+import type { RedisSpec } from '../../resources/redis';
+import { bucketConnection, provisionBucket } from './bucket';
+import { credentialsSecretName, InClusterOptions, ResolvedOptions, resolveOptions } from './options';
+import { postgresConnection, provisionPostgres } from './postgres';
+import { provisionQueue, queueConnection, queueScaler } from './queue';
+import { provisionRedis, redisConnection } from './redis';
+
+export { InClusterImages, InClusterKeda, InClusterOptions } from './options';
+
+/**
+ * The `in-cluster` recipe: every Queue, Postgres, Redis and Bucket as a
+ * small server in the environment's namespace, for dev and kind clusters,
+ * publishing the same connection Secret (`<id>-connection`, exactly the
+ * keys the resource type documents) as the cloud recipes, so the app's code
+ * and wiring do not change between dev and prod.
+ *
+ * | resource | stand-in | port |
+ * |---|---|---|
+ * | Queue | ElasticMQ (SQS API), queue and dead-letter queue from its config | 9324 |
+ * | Postgres | postgres:<major>-alpine, data on a PersistentVolumeClaim | 5432 |
+ * | Redis | redis:<line>-alpine with an auth token, no persistence | 6379 |
+ * | Bucket | versitygw (S3 API) on its posix backend, on a PersistentVolumeClaim | 7070 |
+ *
+ * Each runs as one StatefulSet replica (a second replica would hold separate
+ * data), so the production pack's `replicas-minimum` reports each; that is
+ * the stand-in's nature, not an oversight.
+ *
+ * Dev only: the stand-ins' passwords and AWS credentials are derived
+ * deterministically (sha256 of app, environment and resource names, so the
+ * output is byte-identical on every run) and are written in plain text in
+ * the output's Secrets. Never select this recipe for an environment that
+ * holds real data.
+ *
+ * @example
+ * new App({ name: 'shop', team: 'commerce', environments: { dev: {} }, platform: { recipes: [inCluster({ storageGiB: 2 })] } });
+ */
+export function inCluster(options: InClusterOptions = {}): Recipe {
+  return new InClusterRecipe(resolveOptions(options));
+}
+
+/** The queue and bucket stand-ins take AWS SDK requests; the SDK needs some credentials to sign them. */
+const AWS_TYPES = ['queue', 'bucket'];
+
+class InClusterRecipe implements Recipe {
+  public readonly name = 'in-cluster';
+  public readonly provides = ['queue', 'postgres', 'redis', 'bucket'] as const;
+
+  constructor(private readonly options: ResolvedOptions) {}
+
+  /** A configured image that is not pinned is a problem of every resource it would run. */
+  public check(resource: ResourceRef, _env: Environment, problems: ProblemList): void {
+    const image = this.imageOf(resource);
+    if (image !== undefined) checkImage(problems, `inCluster images.${resource.resourceType}`, image);
+  }
+
+  public connection(resource: ResourceRef, env: Environment): Connection {
+    switch (resource.resourceType) {
+      case 'queue': return queueConnection(resource, env, this.options);
+      case 'postgres': return postgresConnection(resource, env);
+      case 'redis': return redisConnection(resource, env);
+      case 'bucket': return bucketConnection(resource, env);
+      default: throw new Error(`in-cluster: cannot connect to ${resource.resourceType} '${resource.name}'`);
+    }
+  }
+
+  public provision(resource: ResourceRef, ctx: RecipeContext): void {
+    switch (resource.resourceType) {
+      case 'queue': return provisionQueue(resource, ctx, this.options);
+      case 'postgres': return provisionPostgres(resource, ctx, this.options);
+      case 'redis': return provisionRedis(resource, ctx, this.options);
+      case 'bucket': return provisionBucket(resource, ctx, this.options);
+      default: throw new Error(`in-cluster: cannot provision ${resource.resourceType} '${resource.name}'`);
+    }
+  }
+
+  /**
+   * No cloud identity: a workload with grants on a queue or bucket gets the
+   * dev AWS credentials (every stand-in of the environment accepts the same
+   * ones) and the region, as Secret references; nothing else needs any.
+   */
+  public identity(_workload: WorkloadRef, grants: readonly Grant[], _ctx: RenderContext): IdentityBinding {
+    const aws = grants.map((g) => g.resource).filter((r) => AWS_TYPES.includes(r.resourceType)).map((r) => r.name).sort();
+    if (aws.length === 0) return {};
+    const secret = credentialsSecretName(aws[0]);
+    const ref = (key: string): ConnectionValue => ({ secret, key });
+    return { env: { AWS_ACCESS_KEY_ID: ref('AWS_ACCESS_KEY_ID'), AWS_SECRET_ACCESS_KEY: ref('AWS_SECRET_ACCESS_KEY'), AWS_REGION: ref('AWS_REGION') } };
+  }
+
+  public queueScaler(queue: ResourceRef, _connection: Connection, _workload: WorkloadRef, env: Environment): QueueScaler {
+    return queueScaler(queue, env, this.options);
+  }
+
+  /** The image that stands in for `resource`, if its type is one this recipe provides. */
+  private imageOf(resource: ResourceRef): string | undefined {
+    const images = this.options.images;
+    switch (resource.resourceType) {
+      case 'queue': return images.queue;
+      case 'postgres': return images.postgres[(resource.spec as unknown as PostgresSpec).version];
+      case 'redis': return images.redis[(resource.spec as unknown as RedisSpec).version];
+      case 'bucket': return images.bucket;
+      default: return undefined;
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import { createHash } from 'crypto';
+import type { RenderContext } from '../../core/component';
+import type { Environment } from '../../core/environment';
+import { POSTGRES_VERSIONS, PostgresVersion } from '../../resources/postgres';
+import { REDIS_VERSIONS, RedisVersion } from '../../resources/redis';
+
+/**
+ * The options of the `in-cluster` recipe and the values derived from them.
+ *
+ * In-cluster stand-ins are for dev and kind clusters. Their credentials are
+ * derived deterministically from the app, environment and resource names
+ * (so the output is byte-identical across runs) and are written into the
+ * synthesized manifests: anyone who can read the output can read them.
+ */
+
+/** Pinned images per resource type; each one replaces the default for its type. */
+export interface InClusterImages {
+  /**
+   * The SQS-compatible server. ElasticMQ's GraalVM native build: SQS query
+   * and JSON protocols, dead-letter queues, FIFO, queues declared in its
+   * config file, about 30 MB of memory.
+   * @default 'softwaremill/elasticmq-native:1.7.1'
+   * @see https://github.com/softwaremill/elasticmq
+   */
+  readonly queue?: string;
+  /**
+   * The PostgreSQL image per major version (`Postgres.version`).
+   * @default - `postgres:<version>-alpine` (the official image; its entrypoint supports an arbitrary UID)
+   * @see https://hub.docker.com/_/postgres
+   */
+  readonly postgres?: Partial<Record<PostgresVersion, string>>;
+  /**
+   * The Redis image per ElastiCache engine version (`Redis.version`). OSS
+   * Redis has no 7.1 release; ElastiCache 7.1 maps to the 7.2 line.
+   * @default - { '6.2': 'redis:6.2-alpine', '7.0': 'redis:7.0-alpine', '7.1': 'redis:7.2-alpine' }
+   * @see https://hub.docker.com/_/redis
+   */
+  readonly redis?: Partial<Record<RedisVersion, string>>;
+  /**
+   * The S3-compatible server. Versity's S3 gateway on its posix backend:
+   * SigV4 with a root access key, buckets as directories on the volume,
+   * object versioning, a health endpoint; Apache-2.0 and released about
+   * monthly (MinIO stopped publishing community images in 2025).
+   * @default 'versity/versitygw:v1.7.0'
+   * @see https://github.com/versity/versitygw
+   */
+  readonly bucket?: string;
+}
+
+/** Where the KEDA operator runs: it reads a stand-in queue's depth, so the queue lets it in. */
+export interface InClusterKeda {
+  /**
+   * The KEDA operator's namespace.
+   * @default 'keda'
+   */
+  readonly namespace?: string;
+  /**
+   * Labels of the KEDA operator's pods.
+   * @default { 'app.kubernetes.io/name': 'keda-operator' } (the KEDA Helm chart's)
+   */
+  readonly podLabels?: Readonly<Record<string, string>>;
+}
+
+/** Options of the `in-cluster` recipe. */
+export interface InClusterOptions {
+  /** Images per resource type. @default - see InClusterImages */
+  readonly images?: InClusterImages;
+  /**
+   * Size in GiB of the volume of a Postgres or Bucket stand-in: a dev size,
+   * not the resource's production `storageGiB`.
+   * @default 1
+   */
+  readonly storageGiB?: number;
+  /**
+   * StorageClass of those volumes.
+   * @default - none: the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * The AWS region the queue and bucket stand-ins report (connection
+   * Secret `region`, ARNs, `AWS_REGION`).
+   * @default 'us-east-1'
+   */
+  readonly region?: string;
+  /**
+   * The KEDA operator, let in to a queue that a workload consumes; `false`
+   * lets no KEDA in (scaling on the queue's depth then cannot work).
+   * @default { namespace: 'keda', podLabels: { 'app.kubernetes.io/name': 'keda-operator' } }
+   */
+  readonly keda?: InClusterKeda | false;
+}
+
+/** The options with every default resolved. */
+export interface ResolvedOptions {
+  readonly images: {
+    readonly queue: string;
+    readonly postgres: Readonly<Record<PostgresVersion, string>>;
+    readonly redis: Readonly<Record<RedisVersion, string>>;
+    readonly bucket: string;
+  };
+  readonly storageGiB: number;
+  readonly storageClassName?: string;
+  readonly region: string;
+  readonly keda?: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+}
+
+/** The ElastiCache engine versions and the OSS Redis line that stands in for each. */
+const REDIS_LINES: Readonly<Record<RedisVersion, string>> = { '6.2': '6.2', '7.0': '7.0', '7.1': '7.2' };
+
+/** The AWS account id ElasticMQ uses by default; it appears in queue URLs and ARNs. */
+export const DEV_ACCOUNT_ID = '000000000000';
+
+/** Resolves the defaults; throws on options that contradict each other. */
+export function resolveOptions(options: InClusterOptions = {}): ResolvedOptions {
+  const storageGiB = options.storageGiB ?? 1;
+  if (!Number.isInteger(storageGiB) || storageGiB < 1 || storageGiB > 65536) {
+    throw new Error(`inCluster: 'storageGiB' ${JSON.stringify(storageGiB)} is not a whole number of GiB from 1 to 65536. Fix: use a dev size such as 1.`);
+  }
+  const region = options.region ?? 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new Error(`inCluster: 'region' ${JSON.stringify(region)} is not an AWS region name. Fix: use one like "us-east-1".`);
+  }
+  const keda = options.keda === false ? undefined : {
+    namespace: options.keda?.namespace ?? 'keda',
+    podLabels: { ...(options.keda?.podLabels ?? { 'app.kubernetes.io/name': 'keda-operator' }) },
+  };
+  return {
+    images: {
+      queue: options.images?.queue ?? 'softwaremill/elasticmq-native:1.7.1',
+      postgres: Object.fromEntries(POSTGRES_VERSIONS.map((v) => [v, options.images?.postgres?.[v] ?? `postgres:${v}-alpine`])) as Record<PostgresVersion, string>,
+      redis: Object.fromEntries(REDIS_VERSIONS.map((v) => [v, options.images?.redis?.[v] ?? `redis:${REDIS_LINES[v]}-alpine`])) as Record<RedisVersion, string>,
+      bucket: options.images?.bucket ?? 'versity/versitygw:v1.7.0',
+    },
+    storageGiB,
+    storageClassName: options.storageClassName,
+    region,
+    keda,
+  };
+}
+
+/** sha256 hex of `<app>/<environment>/<name>`: a dev credential that is the same on every run. */
+export function devSecret(ctx: RenderContext, name: string): string {
+  return createHash('sha256').update(`${ctx.app.name}/${ctx.environment.name}/${name}`).digest('hex');
+}
+
+/** The name of a stand-in's connection Secret. */
+export function connectionSecretName(id: string): string {
+  return `${id}-connection`;
+}
+
+/** The name of the Secret with the static dev AWS credentials of a queue or bucket stand-in. */
+export function credentialsSecretName(id: string): string {
+  return `${id}-aws-credentials`;
+}
+
+/** The in-cluster DNS name of a stand-in's Service. */
+export function serviceHost(id: string, env: Environment): string {
+  return `${id}.${env.namespace}.svc`;
+}

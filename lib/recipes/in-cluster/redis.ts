@@ -1,0 +1,73 @@
+import type { Environment } from '../../core/environment';
+import { policySelector } from '../../core/labels';
+import type { Connection, RecipeContext, ResourceRef } from '../../core/recipe';
+import type { RedisSpec } from '../../resources/redis';
+import { connectionSecretName, devSecret, ResolvedOptions, serviceHost } from './options';
+import { connectionSecret, Probes, renderStandIn, secretEnv } from './standin';
+
+/**
+ * A Redis as the official `redis:<line>-alpine` image, with an auth token
+ * like ElastiCache's and, like a cache, no persistence (`save ""`,
+ * `appendonly no`): its working directory `/data` is an emptyDir. Without
+ * TLS in transit, so the connection Secret says `tls: "false"`.
+ *
+ * The image's entrypoint treats arguments that start with "-" as
+ * redis-server flags and, when not root, execs redis-server directly. The
+ * password reaches the server as `$(REDIS_PASSWORD)` (expanded by the
+ * kubelet from the Secret reference) and redis-cli in the probe through
+ * `REDISCLI_AUTH`.
+ */
+
+/** Redis's port. */
+export const REDIS_PORT = 6379;
+
+/** The connection values of a Redis stand-in, by documented key; the password is deterministic. */
+export function redisValues(cache: ResourceRef, ctx: RecipeContext): { host: string; port: string; password: string; tls: string } {
+  return {
+    host: serviceHost(cache.name, ctx.environment),
+    port: String(REDIS_PORT),
+    password: devSecret(ctx, cache.name),
+    tls: 'false',
+  };
+}
+
+/** How workloads use a Redis stand-in. */
+export function redisConnection(cache: ResourceRef, _env: Environment): Connection {
+  const secret = connectionSecretName(cache.name);
+  return {
+    secretName: secret,
+    values: Object.fromEntries(['host', 'port', 'password', 'tls'].map((key) => [key.toUpperCase(), { secret, key }])),
+    network: [{ kind: 'pods', selector: policySelector(cache.name), ports: [REDIS_PORT] }],
+    ids: {},
+  };
+}
+
+/** Creates the Redis stand-in's objects. */
+export function provisionRedis(cache: ResourceRef, ctx: RecipeContext, options: ResolvedOptions): void {
+  const spec = cache.spec as unknown as RedisSpec;
+  const image = options.images.redis[spec.version];
+  const secret = connectionSecretName(cache.name);
+  connectionSecret(cache, ctx, image, redisValues(cache, ctx));
+  renderStandIn(cache, ctx, options, {
+    container: 'redis',
+    image,
+    port: { name: 'redis', port: REDIS_PORT },
+    size: 'small',
+    args: [
+      '--requirepass', '$(REDIS_PASSWORD)',
+      '--save', '',
+      '--appendonly', 'no',
+      // below the memory limit (256Mi for 'small'); ElastiCache's default eviction policy
+      '--maxmemory', '160mb',
+      '--maxmemory-policy', 'volatile-lru',
+    ],
+    env: [secretEnv('REDIS_PASSWORD', secret, 'password'), secretEnv('REDISCLI_AUTH', secret, 'password')],
+    scratch: [{ name: 'data', mountPath: '/data', sizeLimit: '64Mi' }],
+    probes: {
+      startup: Probes.tcp('startup', 'redis'),
+      // ready: it answers PING with PONG to an authenticated client (not LOADING, not NOAUTH)
+      readiness: Probes.exec('readiness', ['sh', '-c', `redis-cli -h 127.0.0.1 -p ${REDIS_PORT} ping | grep -q PONG`]),
+      liveness: Probes.tcp('liveness', 'redis'),
+    },
+  });
+}

@@ -1,0 +1,420 @@
+import { k8s } from 'cdk8s-plus-27';
+import { RenderContext } from '../core/component';
+import { ProblemList, show } from '../core/errors';
+import { checkIntRange } from '../core/rules';
+import { PortProps } from './container';
+import { checkRunProps, JobBaseProps, keepRunProblems, RUN_POD, runJobSpec } from './task';
+import { Scope } from './web-service';
+import { WorkloadObjects, WorkloadOverrides, Workload } from './workload';
+
+/** The schedule macros Kubernetes documents for a CronJob. */
+export type CronMacro = '@yearly' | '@annually' | '@monthly' | '@weekly' | '@daily' | '@midnight' | '@hourly';
+
+/**
+ * A CronJob schedule: a macro, or five fields `minute hour day-of-month month
+ * day-of-week` (`*`, lists, ranges, steps; month `JAN`-`DEC`, day-of-week
+ * 0-6 or `SUN`-`SAT`). The type catches a misspelt macro or a missing field;
+ * the rest is checked when the app renders.
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax
+ */
+export type CronSchedule = CronMacro | `${string} ${string} ${string} ${string} ${string}`;
+
+/**
+ * What happens when a run is due while the previous one still runs.
+ * - `Forbid`: the new run is skipped (started late, within
+ *   `startingDeadlineSeconds`, if the previous one ends in time).
+ * - `Replace`: the previous run is stopped and the new one starts.
+ * - `Allow`: both run; up to `activeDeadlineSeconds` / interval runs at once.
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#concurrency-policy
+ */
+export type ConcurrencyPolicy = 'Forbid' | 'Allow' | 'Replace';
+
+/** What may differ per environment for a CronTask. */
+export interface CronTaskOverrides extends Pick<WorkloadOverrides, 'image' | 'size' | 'resources' | 'env'> {
+  /** @default - the construct's value */
+  readonly schedule?: CronSchedule;
+  /** @default - the construct's value */
+  readonly suspend?: boolean;
+}
+
+export interface CronTaskProps<E extends string = string> extends JobBaseProps {
+  /**
+   * When to run, in `timeZone`: a cron expression such as `0 3 * * *` (03:00
+   * every day) or a macro such as `@hourly`. Kubernetes' cron parser takes
+   * day-of-week 0-6 (7 is an error) and no seconds field, `@every`, `L`,
+   * `W`, `#` or `TZ=` prefix.
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax
+   */
+  readonly schedule: CronSchedule;
+  /**
+   * The IANA time zone the schedule is read in, e.g. `Europe/Amsterdam`.
+   * @default - none: the time zone of the kube-controller-manager (usually UTC)
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones
+   */
+  readonly timeZone?: string;
+  /**
+   * What happens when a run is due while the previous one still runs.
+   * @default 'Forbid'
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#concurrency-policy
+   */
+  readonly concurrencyPolicy?: ConcurrencyPolicy;
+  /**
+   * Seconds after its scheduled time a missed run (controller down, previous
+   * run still going under Forbid) may still start; later, it is skipped. At
+   * least 10: the controller checks schedules every 10 seconds.
+   * @default 300
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax
+   */
+  readonly startingDeadlineSeconds?: number;
+  /**
+   * Finished runs (Jobs and their pods, with their logs) kept after success.
+   * They are what cleans up a CronTask's Jobs, so there is no
+   * ttlSecondsAfterFinished.
+   * @default 3
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#jobs-history-limits
+   */
+  readonly successfulJobsHistoryLimit?: number;
+  /**
+   * Failed runs kept, for their logs and events.
+   * @default 3
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#jobs-history-limits
+   */
+  readonly failedJobsHistoryLimit?: number;
+  /**
+   * Stops scheduling new runs (a running one goes on).
+   * @default false
+   * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/cron-job-v1/#CronJobSpec
+   */
+  readonly suspend?: boolean;
+  /** Values per environment name. @default - none */
+  readonly overrides?: { readonly [K in E]?: CronTaskOverrides };
+}
+
+/** The objects a CronTask emits in one environment. */
+export interface CronTaskObjects extends WorkloadObjects {
+  cronJob: k8s.KubeCronJob;
+  /** A CronTask has no Deployment (typed `never` only because WorkloadObjects requires the key). */
+  deployment: never;
+  /** A CronTask has no PodDisruptionBudget (typed `never` only because WorkloadObjects requires the key). */
+  podDisruptionBudget: never;
+}
+
+/** The CronJob controller appends an 11-character suffix to name each Job, whose name is a 63-character label. */
+const CRONJOB_NAME_MAX = 52;
+
+/**
+ * A job on a schedule: CronJob (batch/v1; concurrencyPolicy,
+ * startingDeadlineSeconds, history limits, timeZone, and a jobTemplate with
+ * backoffLimit, activeDeadlineSeconds and a podFailurePolicy that does not
+ * count disruptions), ServiceAccount, NetworkPolicy (egress to DNS and what
+ * it connects to; ingress only from its own pods) and ConfigMap (with
+ * `config`). The pod is on the golden path except where a run to completion
+ * differs (see {@link RUN_POD}). No Deployment, Service, PodDisruptionBudget
+ * or autoscaler: a run is one pod that serves nothing.
+ */
+export class CronTask<E extends string = string> extends Workload<CronTaskProps<E>, CronTaskObjects> {
+  public readonly kind = 'CronTask';
+
+  constructor(scope: Scope<E>, id: string, props: CronTaskProps<NoInfer<E>>) {
+    super(scope, id, props);
+  }
+
+  /** A run serves nothing: no ports. */
+  protected ports(): PortProps[] {
+    return [];
+  }
+
+  protected override validate(problems: ProblemList): void {
+    const base = this.problems();
+    super.validate(base);
+    keepRunProblems(base.all, problems);
+    const id = this.node.id;
+    if (typeof id === 'string' && id.length > CRONJOB_NAME_MAX && id.length <= 63) {
+      problems.add('id', `${show(id)} is ${id.length} characters long; a CronJob name may have at most ${CRONJOB_NAME_MAX}, as the controller appends 11 characters to name each run's Job`,
+        `use a shorter name of at most ${CRONJOB_NAME_MAX} characters.`);
+    }
+    const p = this.props;
+    if (typeof p !== 'object' || p === null) return;
+    checkRunProps(problems, this.kind, p);
+    checkSchedule(problems, 'schedule', p.schedule, undefined);
+    if (p.timeZone !== undefined) checkTimeZone(problems, 'timeZone', p.timeZone);
+    if (p.concurrencyPolicy !== undefined && !['Forbid', 'Allow', 'Replace'].includes(p.concurrencyPolicy)) {
+      problems.add('concurrencyPolicy', `${show(p.concurrencyPolicy)} is not a concurrency policy`, "use 'Forbid' (skip a run while one runs), 'Replace' or 'Allow'.");
+    }
+    if (p.startingDeadlineSeconds !== undefined) {
+      checkIntRange(problems, 'startingDeadlineSeconds', p.startingDeadlineSeconds, 10, Number.MAX_SAFE_INTEGER,
+        'use at least 10: the CronJob controller checks schedules every 10 seconds, so a shorter deadline can skip runs; e.g. 300.');
+    }
+    for (const prop of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const) {
+      const v = p[prop];
+      if (v !== undefined) checkIntRange(problems, prop, v, 0, 100, 'use a whole number of finished Jobs to keep, from 0 to 100, e.g. 3.');
+    }
+    if (p.suspend !== undefined) checkBoolean(problems, 'suspend', p.suspend, undefined);
+  }
+
+  protected override checkOverride(problems: ProblemList, prefix: string, env: string, o: WorkloadOverrides): void {
+    const co = o as CronTaskOverrides;
+    if (co.schedule !== undefined) checkSchedule(problems, `${prefix}.schedule`, co.schedule, env);
+    if (co.suspend !== undefined) checkBoolean(problems, `${prefix}.suspend`, co.suspend, env);
+  }
+
+  protected render(ctx: RenderContext): CronTaskObjects {
+    const p = this.effective(ctx.environment.name);
+    const wiring = this.wiring(ctx);
+    const { serviceAccount, configMap, template } = this.renderPod(ctx, p, wiring, RUN_POD);
+    const meta = this.metadata(ctx, p);
+    const cronJob = new k8s.KubeCronJob(ctx.scope, 'CronJob', {
+      metadata: meta,
+      spec: {
+        schedule: p.schedule,
+        timeZone: p.timeZone,
+        concurrencyPolicy: p.concurrencyPolicy ?? 'Forbid',
+        startingDeadlineSeconds: p.startingDeadlineSeconds ?? 300,
+        successfulJobsHistoryLimit: p.successfulJobsHistoryLimit ?? 3,
+        failedJobsHistoryLimit: p.failedJobsHistoryLimit ?? 3,
+        suspend: p.suspend ?? false,
+        jobTemplate: { metadata: { labels: meta.labels, annotations: meta.annotations }, spec: runJobSpec(p, template) },
+      },
+    });
+    // a run serves nothing: the base admits only the CronTask's own pods (Polaris asks for one ingress rule)
+    const networkPolicy = this.renderNetworkPolicy(ctx, p, [], wiring);
+    return { serviceAccount, configMap, cronJob, networkPolicy } as Omit<CronTaskObjects, 'deployment' | 'podDisruptionBudget'> as CronTaskObjects;
+  }
+}
+
+function checkBoolean(problems: ProblemList, prop: string, value: unknown, env: string | undefined): void {
+  if (typeof value !== 'boolean') problems.add(prop, `${show(value)} is not true or false`, 'use true or false.', env);
+}
+
+// ---------------------------------------------------------------------------
+// Schedules, read as Kubernetes reads them: robfig/cron v3 ParseStandard,
+// less `@every` (not a documented CronJob schedule) and anything with "TZ"
+// (the API server rejects it in favour of spec.timeZone).
+
+const MACROS: readonly string[] = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
+
+interface FieldSpec {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  /** Lowercase names, the first one worth `min`. */
+  readonly names?: readonly string[];
+}
+
+const FIELDS: readonly FieldSpec[] = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day-of-month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] },
+  { name: 'day-of-week', min: 0, max: 6, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
+];
+
+/** The most days each month can have (February in a leap year). */
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+interface Issue { readonly message: string; readonly fix: string }
+
+/** One field: its values, and whether it was `*` or `?` (robfig's star bit, cleared by a step above 1). */
+interface Field { readonly values: ReadonlySet<number>; readonly star: boolean }
+
+const EXAMPLE = '"0 3 * * *" (03:00 every day)';
+
+/** Checks a schedule and reports every problem with it under `prop`. */
+function checkSchedule(problems: ProblemList, prop: string, schedule: unknown, env: string | undefined): void {
+  for (const i of scheduleIssues(schedule)) problems.add(prop, i.message, i.fix, env);
+}
+
+/** Every problem with a schedule, each naming the schedule and the field. */
+export function scheduleIssues(schedule: unknown): Issue[] {
+  if (schedule === undefined) return [{ message: 'is not set', fix: `give a cron expression such as ${EXAMPLE}, or a macro such as "@hourly".` }];
+  if (typeof schedule !== 'string') return [{ message: `${show(schedule)} is not a string`, fix: `give a cron expression such as ${EXAMPLE}.` }];
+  const s = schedule.trim();
+  const at = show(schedule);
+  if (s === '') return [{ message: `${at} is empty`, fix: `give a cron expression such as ${EXAMPLE}, or a macro such as "@hourly".` }];
+  if (s.includes('TZ')) {
+    const m = /^(?:CRON_)?TZ=(\S+)\s+(.+)$/.exec(s);
+    return [{
+      message: `${at} sets a time zone inside the schedule, which Kubernetes rejects`,
+      fix: m ? `use timeZone: ${show(m[1])} and schedule: ${show(m[2])}.` : "remove it and set 'timeZone' instead.",
+    }];
+  }
+  if (s.startsWith('@')) return macroIssues(s, at);
+  const parts = s.split(/\s+/);
+  if (parts.length !== 5) {
+    const seconds = parts.length === 6 && /^[0-9*]/.test(parts[0]);
+    return [{
+      message: `${at} has ${parts.length} field${parts.length === 1 ? '' : 's'}; Kubernetes takes 5 (minute hour day-of-month month day-of-week)${seconds ? ', with no seconds' : ''}`,
+      fix: seconds ? `drop the seconds field: ${show(parts.slice(1).join(' '))}.` : `give all five, e.g. ${EXAMPLE}.`,
+    }];
+  }
+  const issues: Issue[] = [];
+  const fields = parts.map((text, i) => parseField(text, FIELDS[i], at, issues));
+  if (issues.length === 0) {
+    const never = neverRuns(fields as Field[]);
+    if (never) issues.push({ message: `${at} never runs: ${never}`, fix: 'pick a day-of-month that one of the months has (February has 29 days only in leap years).' });
+  }
+  return issues;
+}
+
+function macroIssues(s: string, at: string): Issue[] {
+  if (MACROS.includes(s)) return [];
+  if (s.startsWith('@every')) {
+    return [{ message: `${at} is not a schedule Kubernetes documents for a CronJob (only ${MACROS.join(', ')} and cron expressions)`, fix: `write it as a cron expression, e.g. ${everyAsCron(s)}.` }];
+  }
+  if (MACROS.includes(s.toLowerCase())) return [{ message: `${at} is not a macro Kubernetes knows: macros are lowercase`, fix: `use ${show(s.toLowerCase())}.` }];
+  return [{ message: `${at} is not a macro Kubernetes knows`, fix: `use one of ${MACROS.join(', ')}, or a cron expression such as ${EXAMPLE}.` }];
+}
+
+/** A cron expression for a simple `@every` interval (steps align to the clock, not to the CronJob's creation). */
+function everyAsCron(s: string): string {
+  const m = /^@every\s+(\d+)(m|h)$/.exec(s);
+  const n = m ? Number(m[1]) : 0;
+  if (m && m[2] === 'm' && n > 0 && n < 60 && 60 % n === 0) return show(n === 1 ? '* * * * *' : `*/${n} * * * *`);
+  if (m && m[2] === 'h' && n > 0 && n < 24 && 24 % n === 0) return show(n === 1 ? '0 * * * *' : `0 */${n} * * *`);
+  return '"*/15 * * * *" for every 15 minutes or "0 */2 * * *" for every 2 hours';
+}
+
+/** Parses one field (a comma-separated list of items) as robfig/cron v3's getField does, adding its problems to `issues`. */
+function parseField(text: string, f: FieldSpec, at: string, issues: Issue[]): Field | undefined {
+  const values = new Set<number>();
+  let star = false;
+  let ok = true;
+  for (const item of text.split(',')) {
+    const r = parseItem(item, text, f, at);
+    if ('message' in r) {
+      issues.push(r);
+      ok = false;
+      continue;
+    }
+    r.values.forEach((v) => values.add(v));
+    star ||= r.star;
+  }
+  return ok ? { values, star } : undefined;
+}
+
+/** One item of a field: `*`, `?`, `N`, `N-M`, any of them with `/step` (robfig's getRange). */
+function parseItem(item: string, text: string, f: FieldSpec, at: string): Field | Issue {
+  if (item === '') return { message: `${at} has an empty item in the ${f.name} list ${show(text)}`, fix: 'remove the extra ",".' };
+  const slash = item.split('/');
+  if (slash.length > 2) return { message: `${at} has ${f.name} ${show(item)}, with more than one "/"`, fix: 'use one step, e.g. "*/15".' };
+  const [range, stepText] = slash;
+  let start: number;
+  let end: number;
+  let star = false;
+  if (range === '*' || range === '?') {
+    if (range === '?' && f.name !== 'day-of-month' && f.name !== 'day-of-week') {
+      return { message: `${at} has "?" as the ${f.name}; it is allowed only in day-of-month and day-of-week`, fix: 'use "*".' };
+    }
+    [start, end, star] = [f.min, f.max, true];
+  } else {
+    const bounds = range.split('-');
+    if (bounds.length > 2) return { message: `${at} has ${f.name} ${show(item)}, with more than one "-"`, fix: 'write a range as start-end, e.g. "1-5".' };
+    const parsed = bounds.map((b) => parseValue(b, item, f, at));
+    const bad = parsed.find((x): x is Issue => typeof x !== 'number');
+    if (bad) return bad;
+    [start, end] = [parsed[0] as number, parsed[parsed.length - 1] as number];
+    if (start > end) {
+      return { message: `${at} has ${f.name} range ${show(range)}, whose start is after its end`, fix: `split it in two: ${show(`${bounds[0]}-${f.max},${f.min}-${bounds[1]}`)}.` };
+    }
+    if (stepText !== undefined && bounds.length === 1) end = f.max; // "N/step" is "N-max/step"
+  }
+  let step = 1;
+  if (stepText !== undefined) {
+    if (!/^\d+$/.test(stepText)) return { message: `${at} has ${f.name} ${show(item)}, whose step ${show(stepText)} is not a whole number`, fix: 'use a step like "*/15".' };
+    step = Number(stepText);
+    if (step === 0) return { message: `${at} has ${f.name} ${show(item)}, with a step of 0`, fix: 'use a step of at least 1, e.g. "*/5".' };
+    if (step > 1) star = false;
+  }
+  const values = new Set<number>();
+  for (let v = start; v <= end; v += step) values.add(v);
+  return { values, star };
+}
+
+/** A number or (in month and day-of-week, any case) a name, within the field's range. */
+function parseValue(token: string, item: string, f: FieldSpec, at: string): number | Issue {
+  const named = f.names?.indexOf(token.toLowerCase()) ?? -1;
+  if (named >= 0) return f.min + named;
+  if (!/^\d+$/.test(token)) {
+    if (/^(?:\d*L|\d+W|LW|\w+#\d+)$/i.test(token)) {
+      return { message: `${at} has ${f.name} ${show(item)}: "L", "W" and "#" are Quartz extensions Kubernetes' cron parser does not have`, fix: 'use numbers, names, ranges, lists and steps only.' };
+    }
+    const names = f.names ? ` or a name (${f.names[0].toUpperCase()}-${f.names[f.names.length - 1].toUpperCase()})` : '';
+    return { message: `${at} has ${f.name} ${show(item)}, which is not a number${names}`, fix: `use a ${f.name} from ${f.min} to ${f.max}${names ? ', or a name' : ''}.` };
+  }
+  const v = Number(token);
+  if (v < f.min || v > f.max) {
+    const fix = f.name === 'day-of-week' && v === 7
+      ? 'use 0 (or SUN) for Sunday: Kubernetes takes day-of-week 0-6, and 7 is an error there.'
+      : `use a ${f.name} from ${f.min} to ${f.max}.`;
+    return { message: `${at} has ${f.name} ${v}, out of range ${f.min}-${f.max}`, fix };
+  }
+  return v;
+}
+
+/**
+ * Why a schedule never fires, or undefined. Day-of-month and day-of-week
+ * match together (AND) when either is `*` and either one (OR) otherwise, so
+ * only a day-of-month no named month has, with day-of-week `*`, never fires.
+ */
+function neverRuns([, , dom, month, dow]: readonly Field[]): string | undefined {
+  if (dom.star || !dow.star) return undefined;
+  const months = [...month.values];
+  const first = Math.min(...dom.values);
+  if (months.some((m) => first <= MONTH_DAYS[m - 1])) return undefined;
+  const names = months.map((m) => FIELDS[3].names![m - 1].toUpperCase()).join(', ');
+  return `no month it names (${names}) has day ${first}${dom.values.size > 1 ? ' or later' : ''}`;
+}
+
+// ---------------------------------------------------------------------------
+// Time zones
+
+let zoneList: ReadonlySet<string> | undefined;
+
+/** The canonical IANA names this runtime knows, plus UTC and Etc/UTC (which ICU lists under other names). */
+function knownZones(): ReadonlySet<string> {
+  zoneList ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC']);
+  return zoneList;
+}
+
+/** The zone ICU resolves a name to, or undefined when it knows no such zone. */
+function resolveZone(name: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The API server's rule for each part of a zone name (batch validation, validTimeZoneCharacters). */
+const ZONE_PART = /^[A-Za-z.\-_0-9+]{1,14}$/;
+
+/**
+ * An IANA zone name as the API server (and Go's time.LoadLocation, which is
+ * case-sensitive) accepts it. A canonical name of this runtime passes; so
+ * does an IANA link ICU knows by another name (`Asia/Kolkata` is listed as
+ * `Asia/Calcutta`), when its parts are capitalized as the tz database does.
+ */
+export function checkTimeZone(problems: ProblemList, prop: string, tz: unknown): boolean {
+  const fix = 'use a tz database name such as "Europe/Amsterdam" or "America/New_York", or leave it out for the time zone of the controller.';
+  if (typeof tz !== 'string' || tz.trim() === '') {
+    problems.add(prop, `${show(tz)} is not a time zone name`, fix);
+    return false;
+  }
+  if (knownZones().has(tz)) return true;
+  if (tz.toLowerCase() === 'local') {
+    problems.add(prop, `${show(tz)} is not an explicit time zone, which Kubernetes requires`, "leave 'timeZone' out for the time zone of the controller, or name one such as \"Europe/Amsterdam\".");
+    return false;
+  }
+  const parts = tz.split('/');
+  const wellFormed = parts.every((x) => ZONE_PART.test(x) && x !== '.' && x !== '..' && /^[A-Z]/.test(x));
+  const resolved = resolveZone(tz);
+  if (wellFormed && resolved) return true;
+  const sameButCase = [...knownZones()].find((z) => z.toLowerCase() === tz.toLowerCase());
+  const suggestion = sameButCase ?? resolved;
+  if (suggestion) {
+    problems.add(prop, `${show(tz)} is not spelt as the tz database spells it; Kubernetes reads zone names case-sensitively`, `use ${show(suggestion)}.`);
+  } else {
+    problems.add(prop, `${show(tz)} is not an IANA time zone name`, fix);
+  }
+  return false;
+}
