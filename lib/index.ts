@@ -24,7 +24,10 @@ export {
   Grant, IdentityBinding, QueueScaler,
 } from './core/recipe';
 export { Wire, wiresOf } from './wiring/wiring';
-export { external, ExternalOptions, crossplaneAws, CrossplaneAwsOptions, ProviderConfigRef } from './recipes';
+export {
+  external, ExternalOptions, crossplaneAws, CrossplaneAwsOptions, ProviderConfigRef,
+  gkeWorkloadIdentity, GkeWorkloadIdentityOptions, azureWorkloadIdentity, AzureWorkloadIdentityOptions, IdentityFunction,
+} from './recipes';
 export { JsonPatch, ApiObject } from 'cdk8s';
 export { Guardrails, ALL_PACKS, blocking, aliasesOf } from './guardrails/engine';
 export { GuardrailsError, formatFinding, findingLocation } from './guardrails/format';

@@ -7,3 +7,4 @@ registerBuiltinRecipe(external());
 
 export { external, ExternalOptions } from './external';
 export { crossplaneAws, CrossplaneAwsOptions, ProviderConfigRef } from './crossplane-aws';
+export { gkeWorkloadIdentity, GkeWorkloadIdentityOptions, azureWorkloadIdentity, AzureWorkloadIdentityOptions, IdentityFunction } from './identities';

@@ -1,4 +1,4 @@
-import { App, Bucket, Postgres, Queue, Redis, WebService, Worker } from 'libk8s';
+import { App, azureWorkloadIdentity, Bucket, external, gkeWorkloadIdentity, Postgres, Queue, Redis, WebService, Worker } from 'libk8s';
 import { manifests, newApp, only, renderError } from '../support/apps';
 import { testRecipe } from '../support/recipes';
 
@@ -173,5 +173,20 @@ describe('Argo CD ordering', () => {
     const app = newApp({ platform: { recipes: [testRecipe()], environmentRecipes: { '*': 'test-cloud' }, argoCdAnnotations: false } });
     new Queue(app, 'orders');
     expect(only(manifests(app), 'TestResource').metadata.annotations).toBeUndefined();
+  });
+});
+
+describe('workload identity on other clouds', () => {
+  test('GKE: the ServiceAccount names the Google service account; Azure: client id annotation and the pod label', () => {
+    const gke = newApp({ platform: { recipes: [external({ identity: gkeWorkloadIdentity({ project: 'acme-prod' }) })], environmentRecipes: { '*': 'external' } } });
+    new WebService(gke, 'api', { image: IMAGE }).connect(new Bucket(gke, 'files'));
+    expect(only(manifests(gke), 'ServiceAccount').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'shop-prod-api@acme-prod.iam.gserviceaccount.com' });
+
+    const azure = newApp({ platform: { recipes: [external({ secrets: { files: 'files-sas' }, identity: azureWorkloadIdentity({ clientId: (w, env) => `${env.name}-${w.name}-client` }) })], environmentRecipes: { '*': 'external' } } });
+    new WebService(azure, 'api', { image: IMAGE }).connect(new Bucket(azure, 'files'));
+    const list = manifests(azure);
+    expect(only(list, 'ServiceAccount').metadata.annotations).toEqual({ 'azure.workload.identity/client-id': 'prod-api-client' });
+    expect(only(list, 'Deployment').spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
+    expect(only(list, 'Deployment').spec.template.spec.containers[0].env[0]).toEqual({ name: 'FILES_ARN', valueFrom: { secretKeyRef: { name: 'files-sas', key: 'arn' } } });
   });
 });
