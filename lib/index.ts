@@ -13,6 +13,8 @@ export {
 export { AutoscaleProps, ConfigFilesProps, EgressRule, ScalingProps, WorkloadOverrides, WorkloadProps, WorkloadObjects } from './workloads/workload';
 export { WebService, WebServiceProps, WebServiceOverrides, WebServiceObjects, RouteProps, Scope } from './workloads/web-service';
 export { Worker, WorkerProps, WorkerBaseProps } from './workloads/worker';
+export { CronTask, CronTaskProps, CronTaskOverrides, CronTaskObjects, CronSchedule, CronMacro, ConcurrencyPolicy } from './workloads/cron-task';
+export { Task, TaskProps, TaskOverrides, TaskObjects, JobBaseProps } from './workloads/task';
 export { QueueWorker, QueueWorkerProps, QueueWorkerOverrides, QueueWorkerObjects, QueueAutoscaleProps } from './workloads/queue-worker';
 export { Resource, ResourceProps, ResourceSize } from './resources/resource';
 export { Queue, QueueProps, QueueSpec, DeadLetterProps } from './resources/queue';
@@ -21,11 +23,11 @@ export { Redis, RedisProps, RedisSpec, RedisVersion } from './resources/redis';
 export { Bucket, BucketProps, BucketSpec } from './resources/bucket';
 export {
   Recipe, RecipeContext, RecipeRegistry, RecipeSelection, ResourceType, ResourceRef, WorkloadRef, Access, Connection, ConnectionValue, NetworkPeer,
-  Grant, IdentityBinding, QueueScaler,
+  Grant, IdentityBinding, QueueScaler, RecipeWaiver,
 } from './core/recipe';
 export { Wire, wiresOf } from './wiring/wiring';
 export {
-  external, ExternalOptions, crossplaneAws, CrossplaneAwsOptions, ProviderConfigRef,
+  external, ExternalOptions, crossplaneAws, CrossplaneAwsOptions, ProviderConfigRef, inCluster, InClusterOptions,
   gkeWorkloadIdentity, GkeWorkloadIdentityOptions, azureWorkloadIdentity, AzureWorkloadIdentityOptions, IdentityFunction,
 } from './recipes';
 export { JsonPatch, ApiObject } from 'cdk8s';

@@ -13,7 +13,7 @@ import { App, EnvironmentProps, Env, Libk8sError, PlatformProps, SizeName, toYam
 import { manifests, newApp } from './support/apps';
 import { describeWithReference } from './support/reference';
 import {
-  apiServerRuleProblems, conformanceProblems, crdSchema, formatSchemaProblem, hasKubernetesModel, HTTP_PATH_RULES, isBuiltinKind, K8S_VERSIONS, ManifestFile, readManifestTree, synthShopExample,
+  apiServerRuleProblems, conformanceProblems, crdSchema, formatSchemaProblem, hasCrd, hasKubernetesModel, HTTP_PATH_RULES, isBuiltinKind, K8S_VERSIONS, ManifestFile, readManifestTree, synthShopExample,
   validateBuiltin, validateCustomResource, validateObject, validateWithKubernetesModels,
 } from './support/schemas';
 
@@ -299,8 +299,8 @@ describeWithReference('schema conformance', () => {
         expect(listed).toEqual(files.filter((f) => f !== kustomization).map((f) => f.file));
         expect(files.every((f) => f.objects.length > 0)).toBe(true);
       }
-      // storefront, api and catalog in two environments: at least 6 objects each
-      expect(exampleObjects().length).toBeGreaterThanOrEqual(36);
+      // the quickstart: storefront, fulfilment, nightly-report, orders and db in two environments
+      expect(exampleObjects().length).toBeGreaterThanOrEqual(50);
     });
 
     test.each(K8S_VERSIONS)('every written object is valid for Kubernetes %s (custom resources against their CRDs)', (version) => {
@@ -308,17 +308,21 @@ describeWithReference('schema conformance', () => {
       expect(problems).toEqual([]);
     });
 
-    test('every built-in object is a kind of both Kubernetes versions', () => {
+    test('every object that is not a kind of both Kubernetes versions is a custom resource with a CRD in the reference', () => {
       const custom = exampleObjects().filter((o) => !K8S_VERSIONS.every((v) => isBuiltinKind(v, o.apiVersion, o.kind)));
-      expect([...new Set(custom.map((o) => `${o.apiVersion}/${o.kind}`))]).toEqual(['gateway.networking.k8s.io/v1/HTTPRoute']);
+      expect([...new Set(custom.map((o) => `${o.apiVersion}/${o.kind}`))].sort()).toEqual([
+        'gateway.networking.k8s.io/v1/HTTPRoute', 'iam.aws.m.upbound.io/v1beta1/Role', 'iam.aws.m.upbound.io/v1beta1/RolePolicy',
+        'keda.sh/v1alpha1/ScaledObject', 'keda.sh/v1alpha1/TriggerAuthentication', 'rds.aws.m.upbound.io/v1beta1/Instance', 'sqs.aws.m.upbound.io/v1beta1/Queue',
+      ]);
+      for (const o of custom) expect(hasCrd(o.apiVersion, o.kind)).toBe(true);
     });
 
-    test('every HTTPRoute is valid against gateway.networking.k8s.io_httproutes.yaml', () => {
-      const routes = exampleObjects().filter((o) => o.kind === 'HTTPRoute');
-      // storefront and api, in dev and prod
-      expect(routes).toHaveLength(4);
+    test('every custom resource is valid against its CRD', () => {
+      const custom = exampleObjects().filter((o) => !K8S_VERSIONS.every((v) => isBuiltinKind(v, o.apiVersion, o.kind)));
+      // the route, the KEDA pair, the RDS instance, two queues and two roles with their policies
+      expect(custom.length).toBeGreaterThanOrEqual(12);
       for (const v of K8S_VERSIONS) {
-        expect(routes.flatMap((r) => validateCustomResource(r, v)).map(formatSchemaProblem)).toEqual([]);
+        expect(custom.flatMap((r) => validateCustomResource(r, v)).map(formatSchemaProblem)).toEqual([]);
       }
     });
   });
@@ -356,12 +360,12 @@ describeWithReference('schema conformance', () => {
     };
 
     test('an unknown field in a container', () => {
-      const d = prod('api/deployment.yaml');
+      const d = prod('storefront/deployment.yaml');
       expect(conformanceProblems([d])).toEqual([]);
       d.spec.template.spec.containers[0].imagePullPolicyy = 'Always';
       for (const v of K8S_VERSIONS) {
         expect(validateBuiltin(d, v).map(formatSchemaProblem)).toEqual([
-          `Deployment 'api' (kubernetes ${v}) /spec/template/spec/containers/0: unknown field "imagePullPolicyy" (must NOT have additional properties)`,
+          `Deployment 'storefront' (kubernetes ${v}) /spec/template/spec/containers/0: unknown field "imagePullPolicyy" (must NOT have additional properties)`,
         ]);
       }
     });
@@ -373,26 +377,26 @@ describeWithReference('schema conformance', () => {
         (d: Manifest) => { d.spec.template.spec.securityContext.runAsNonroot = true; },
         (d: Manifest) => { d.spec.strategy.rollingUpdate.maxSurged = 1; },
       ]) {
-        const d = prod('api/deployment.yaml');
+        const d = prod('storefront/deployment.yaml');
         mutate(d);
         for (const v of K8S_VERSIONS) expect(validateBuiltin(d, v).map((p) => p.message).join('\n')).toMatch(/unknown field/);
       }
     });
 
     test('a wrong type', () => {
-      const d = prod('api/deployment.yaml');
+      const d = prod('storefront/deployment.yaml');
       d.spec.revisionHistoryLimit = '5';
       for (const v of K8S_VERSIONS) {
-        expect(validateBuiltin(d, v).map(formatSchemaProblem)).toEqual([`Deployment 'api' (kubernetes ${v}) /spec/revisionHistoryLimit: must be integer`]);
+        expect(validateBuiltin(d, v).map(formatSchemaProblem)).toEqual([`Deployment 'storefront' (kubernetes ${v}) /spec/revisionHistoryLimit: must be integer`]);
       }
-      const s = prod('api/service.yaml');
+      const s = prod('storefront/service.yaml');
       s.spec.ports[0].port = '80';
       for (const v of K8S_VERSIONS) expect(validateBuiltin(s, v).map((p) => `${p.path} ${p.message}`)).toEqual(['/spec/ports/0/port must be integer']);
     });
 
     test('a missing required field', () => {
       // (the published definitions carry no enums but `kind`; the API server checks those in code)
-      const d = prod('api/deployment.yaml');
+      const d = prod('storefront/deployment.yaml');
       delete d.spec.selector;
       delete d.spec.template.spec.containers[0].name;
       for (const v of K8S_VERSIONS) {
@@ -404,7 +408,7 @@ describeWithReference('schema conformance', () => {
     });
 
     test('IntOrString accepts an integer or a string, nothing else', () => {
-      const d = prod('api/deployment.yaml');
+      const d = prod('storefront/deployment.yaml');
       for (const ok of [0, 1, '25%', '1']) {
         d.spec.strategy.rollingUpdate.maxUnavailable = ok;
         expect(conformanceProblems([d])).toEqual([]);
@@ -416,7 +420,7 @@ describeWithReference('schema conformance', () => {
     });
 
     test('Quantity accepts a number or a quantity string, nothing else', () => {
-      const d = prod('api/deployment.yaml');
+      const d = prod('storefront/deployment.yaml');
       const limits = d.spec.template.spec.containers[0].resources.limits;
       for (const ok of ['256Mi', '1', '0.5', '500m', '1e3', '2G', 1, 0.25]) {
         limits.memory = ok;
@@ -429,17 +433,17 @@ describeWithReference('schema conformance', () => {
     });
 
     test('a repeated key of a list map (two container ports with the same number and protocol)', () => {
-      const d = prod('api/deployment.yaml');
-      d.spec.template.spec.containers[0].ports.push({ name: 'again', containerPort: 3000, protocol: 'TCP' });
+      const d = prod('storefront/deployment.yaml');
+      d.spec.template.spec.containers[0].ports.push({ name: 'again', containerPort: 8080, protocol: 'TCP' });
       for (const v of K8S_VERSIONS) {
         expect(validateBuiltin(d, v).map((p) => `${p.path} ${p.message}`)).toEqual([
-          '/spec/template/spec/containers/0/ports items 0 and 2 have the same key (containerPort, protocol) = [3000,"TCP"]; a list map must not repeat a key',
+          '/spec/template/spec/containers/0/ports items 0 and 1 have the same key (containerPort, protocol) = [8080,"TCP"]; a list map must not repeat a key',
         ]);
       }
     });
 
     test('a field newer than the cluster: an init container with restartPolicy is 1.33, not 1.27', () => {
-      const d = prod('api/deployment.yaml');
+      const d = prod('storefront/deployment.yaml');
       d.spec.template.spec.initContainers = [{ name: 'sidecar', image: IMAGE, restartPolicy: 'Always' }];
       expect(validateBuiltin(d, '1.33')).toEqual([]);
       expect(validateBuiltin(d, '1.27').map((p) => `${p.path} ${p.message}`)).toEqual([
@@ -449,9 +453,9 @@ describeWithReference('schema conformance', () => {
 
     test('a kind or an apiVersion the cluster does not serve', () => {
       // autoscaling/v2beta2 went in 1.26, policy/v1beta1 in 1.25
-      const hpa = prod('api/horizontalpodautoscaler.yaml');
+      const hpa = prod('storefront/horizontalpodautoscaler.yaml');
       hpa.apiVersion = 'autoscaling/v2beta2';
-      const pdb = prod('api/poddisruptionbudget.yaml');
+      const pdb = prod('storefront/poddisruptionbudget.yaml');
       pdb.apiVersion = 'policy/v1beta1';
       for (const v of K8S_VERSIONS) {
         expect(validateObject(hpa, v).map((p) => p.message).join()).toMatch(new RegExp(`Kubernetes ${v} .*HorizontalPodAutoscaler in autoscaling/v2beta2`));
@@ -461,13 +465,13 @@ describeWithReference('schema conformance', () => {
     });
 
     test('an HTTPRoute with an unknown field, a wrong type or an unserved version', () => {
-      const r = prod('api/httproute.yaml');
+      const r = prod('storefront/httproute.yaml');
       expect(validateCustomResource(r)).toEqual([]);
 
       const unknown = structuredClone(r);
       unknown.spec.rules[0].backendRefs[0].weightt = 1;
       expect(validateCustomResource(unknown).map(formatSchemaProblem)).toEqual([
-        `HTTPRoute 'api' (CRD httproutes.gateway.networking.k8s.io v1) /spec/rules/0/backendRefs/0: unknown field "weightt" (must NOT have additional properties)`,
+        `HTTPRoute 'storefront' (CRD httproutes.gateway.networking.k8s.io v1) /spec/rules/0/backendRefs/0: unknown field "weightt" (must NOT have additional properties)`,
       ]);
       for (const v of K8S_VERSIONS) expect(validateObject(unknown, v)).toHaveLength(1);
 
@@ -487,7 +491,7 @@ describeWithReference('schema conformance', () => {
     });
 
     test("a custom resource's metadata is held against ObjectMeta", () => {
-      const r = prod('api/httproute.yaml');
+      const r = prod('storefront/httproute.yaml');
       r.metadata.labelz = { a: 'b' };
       r.metadata.annotations = { count: 3 };
       for (const v of K8S_VERSIONS) {
@@ -539,7 +543,7 @@ describe('kubernetes-models@4', () => {
   test('every built-in object of examples/shop and of the configurations validates', () => {
     const objects = [...exampleObjects(), ...CONFIGS.flatMap((c) => render(c).all)];
     const builtin = objects.filter((o) => hasKubernetesModel(o.apiVersion, o.kind));
-    expect([...new Set(objects.filter((o) => !builtin.includes(o)).map((o) => o.kind))]).toEqual(['HTTPRoute']);
+    expect([...new Set(objects.filter((o) => !builtin.includes(o)).map((o) => o.kind))].sort()).toEqual(['HTTPRoute', 'Instance', 'Queue', 'Role', 'RolePolicy', 'ScaledObject', 'TriggerAuthentication']);
     expect(builtin.flatMap(validateWithKubernetesModels).map(formatSchemaProblem)).toEqual([]);
   });
 

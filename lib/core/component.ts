@@ -180,7 +180,6 @@ export abstract class Component<TObjects extends Record<string, ApiObject | unde
 }
 
 /** Any component, whatever objects it renders. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyComponent = Component<any>;
 
 function findApp(c: IConstruct): App {

@@ -102,6 +102,16 @@ export interface QueueScaler {
   readonly authentication: Readonly<Record<string, unknown>>;
 }
 
+/** A guardrail rule a recipe's objects knowingly break, and why. */
+export interface RecipeWaiver {
+  /** The rule id (or an alias). */
+  readonly rule: string;
+  /** Why the rule does not apply. */
+  readonly reason: string;
+  /** Only objects of this kind. @default - every kind */
+  readonly kind?: string;
+}
+
 /** What a recipe gets when it renders: the environment and the wiring that concerns the resource. */
 export interface RecipeContext extends RenderContext {
   /** Workloads that use this resource, with the access each has. */
@@ -137,6 +147,12 @@ export interface Recipe {
    * reported with every other problem before rendering.
    */
   checkIdentity?(workload: WorkloadRef, grants: readonly Grant[], env: Environment, problems: ProblemList): void;
+  /**
+   * Guardrail rules the objects of `resource` knowingly break in `env`, each
+   * with the reason (e.g. a single-replica dev stand-in of a server that
+   * does not cluster). They are reported as waived, like `waive()`.
+   */
+  waivers?(resource: ResourceRef, env: Environment): readonly RecipeWaiver[];
   /** The KEDA trigger for a queue this recipe provisions. */
   queueScaler?(queue: ResourceRef, connection: Connection, workload: WorkloadRef, env: Environment): QueueScaler;
 }

@@ -117,10 +117,15 @@ function addSyncAnnotations(manifest: Record<string, any>, early: boolean): void
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   const custom = !BUILTIN_GROUPS.has(group);
   if (!early && !custom) return;
-  const metadata = (manifest.metadata ??= {});
-  const annotations = (metadata.annotations ??= {});
+  const annotations: Record<string, string> = { ...manifest.metadata?.annotations };
   if (early) annotations['argocd.argoproj.io/sync-wave'] = '-1';
   if (custom) annotations['argocd.argoproj.io/sync-options'] = 'SkipDryRunOnMissingResource=true';
+  // keys stay sorted, as everywhere else in the output
+  manifest.metadata = sortKeys({ ...manifest.metadata, annotations: sortKeys(annotations) });
+}
+
+function sortKeys<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]])) as T;
 }
 
 function fileName(component: Component, kind: string, name: string): string {

@@ -5,6 +5,7 @@ import { Environment } from '../core/environment';
 import { ProblemList, show } from '../core/errors';
 import { Connection, Recipe, ResourceRef, ResourceType, selectRecipe } from '../core/recipe';
 import { checkDnsLabel } from '../core/rules';
+import type { Waiver } from '../guardrails/types';
 import { envPrefix, markResource, wiresTo } from '../wiring/wiring';
 
 /** The size presets of managed services; each recipe maps them to its own classes. */
@@ -77,6 +78,14 @@ export abstract class Resource<S extends object = object> extends Component<Reco
       }
       recipe.check?.(this, env, problems);
     }
+  }
+
+  /** The waivers given with waive(), and those the recipe of each environment declares for its objects. */
+  public override get waivers(): readonly Waiver[] {
+    const own = super.waivers;
+    const fromRecipes = this.app.environments.flatMap((env) => (this.recipe(env)?.waivers?.(this, env) ?? [])
+      .map((w): Waiver => ({ rule: w.rule, reason: w.reason, kind: w.kind, construct: this.displayPath, environment: env.name })));
+    return fromRecipes.length ? [...own, ...fromRecipes] : own;
   }
 
   /** Checks the resource's own props. */

@@ -3,9 +3,9 @@ import { RenderContext } from '../core/component';
 import { ProblemList, show } from '../core/errors';
 import { checkIntRange } from '../core/rules';
 import { PortProps } from './container';
-import { checkRunProps, JobBaseProps, keepRunProblems, RUN_POD, runJobSpec } from './task';
+import { checkRunProps, JobBaseProps, RUN_POD, runJobSpec } from './task';
 import { Scope } from './web-service';
-import { WorkloadObjects, WorkloadOverrides, Workload } from './workload';
+import { PodObjects, PodOptions, WorkloadOverrides, Workload } from './workload';
 
 /** The schedule macros Kubernetes documents for a CronJob. */
 export type CronMacro = '@yearly' | '@annually' | '@monthly' | '@weekly' | '@daily' | '@midnight' | '@hourly';
@@ -31,9 +31,15 @@ export type ConcurrencyPolicy = 'Forbid' | 'Allow' | 'Replace';
 
 /** What may differ per environment for a CronTask. */
 export interface CronTaskOverrides extends Pick<WorkloadOverrides, 'image' | 'size' | 'resources' | 'env'> {
-  /** @default - the construct's value */
+  /**
+   * @default - the construct's value
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax
+   */
   readonly schedule?: CronSchedule;
-  /** @default - the construct's value */
+  /**
+   * @default - the construct's value
+   * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/cron-job-v1/#CronJobSpec
+   */
   readonly suspend?: boolean;
 }
 
@@ -91,12 +97,8 @@ export interface CronTaskProps<E extends string = string> extends JobBaseProps {
 }
 
 /** The objects a CronTask emits in one environment. */
-export interface CronTaskObjects extends WorkloadObjects {
+export interface CronTaskObjects extends PodObjects {
   cronJob: k8s.KubeCronJob;
-  /** A CronTask has no Deployment (typed `never` only because WorkloadObjects requires the key). */
-  deployment: never;
-  /** A CronTask has no PodDisruptionBudget (typed `never` only because WorkloadObjects requires the key). */
-  podDisruptionBudget: never;
 }
 
 /** The CronJob controller appends an 11-character suffix to name each Job, whose name is a 63-character label. */
@@ -124,10 +126,16 @@ export class CronTask<E extends string = string> extends Workload<CronTaskProps<
     return [];
   }
 
+  protected override get podOptions(): PodOptions {
+    return RUN_POD;
+  }
+
+  protected override get scales(): boolean {
+    return false;
+  }
+
   protected override validate(problems: ProblemList): void {
-    const base = this.problems();
-    super.validate(base);
-    keepRunProblems(base.all, problems);
+    super.validate(problems);
     const id = this.node.id;
     if (typeof id === 'string' && id.length > CRONJOB_NAME_MAX && id.length <= 63) {
       problems.add('id', `${show(id)} is ${id.length} characters long; a CronJob name may have at most ${CRONJOB_NAME_MAX}, as the controller appends 11 characters to name each run's Job`,
@@ -161,12 +169,13 @@ export class CronTask<E extends string = string> extends Workload<CronTaskProps<
   protected render(ctx: RenderContext): CronTaskObjects {
     const p = this.effective(ctx.environment.name);
     const wiring = this.wiring(ctx);
-    const { serviceAccount, configMap, template } = this.renderPod(ctx, p, wiring, RUN_POD);
+    const { serviceAccount, configMap, template } = this.renderPod(ctx, p, wiring, this.podOptions);
     const meta = this.metadata(ctx, p);
     const cronJob = new k8s.KubeCronJob(ctx.scope, 'CronJob', {
       metadata: meta,
       spec: {
-        schedule: p.schedule,
+        // Kubernetes reads a macro only at the very start, so surrounding spaces go
+        schedule: p.schedule.trim() as CronSchedule,
         timeZone: p.timeZone,
         concurrencyPolicy: p.concurrencyPolicy ?? 'Forbid',
         startingDeadlineSeconds: p.startingDeadlineSeconds ?? 300,
@@ -178,7 +187,7 @@ export class CronTask<E extends string = string> extends Workload<CronTaskProps<
     });
     // a run serves nothing: the base admits only the CronTask's own pods (Polaris asks for one ingress rule)
     const networkPolicy = this.renderNetworkPolicy(ctx, p, [], wiring);
-    return { serviceAccount, configMap, cronJob, networkPolicy } as Omit<CronTaskObjects, 'deployment' | 'podDisruptionBudget'> as CronTaskObjects;
+    return { serviceAccount, configMap, cronJob, networkPolicy };
   }
 }
 
@@ -195,6 +204,8 @@ const MACROS: readonly string[] = ['@yearly', '@annually', '@monthly', '@weekly'
 
 interface FieldSpec {
   readonly name: string;
+  /** The name with its article, for fixes: "an hour". */
+  readonly a: string;
   readonly min: number;
   readonly max: number;
   /** Lowercase names, the first one worth `min`. */
@@ -202,11 +213,11 @@ interface FieldSpec {
 }
 
 const FIELDS: readonly FieldSpec[] = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day-of-month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] },
-  { name: 'day-of-week', min: 0, max: 6, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
+  { name: 'minute', a: 'a minute', min: 0, max: 59 },
+  { name: 'hour', a: 'an hour', min: 0, max: 23 },
+  { name: 'day-of-month', a: 'a day-of-month', min: 1, max: 31 },
+  { name: 'month', a: 'a month', min: 1, max: 12, names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] },
+  { name: 'day-of-week', a: 'a day-of-week', min: 0, max: 6, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
 ];
 
 /** The most days each month can have (February in a leap year). */
@@ -225,7 +236,7 @@ function checkSchedule(problems: ProblemList, prop: string, schedule: unknown, e
 }
 
 /** Every problem with a schedule, each naming the schedule and the field. */
-export function scheduleIssues(schedule: unknown): Issue[] {
+function scheduleIssues(schedule: unknown): Issue[] {
   if (schedule === undefined) return [{ message: 'is not set', fix: `give a cron expression such as ${EXAMPLE}, or a macro such as "@hourly".` }];
   if (typeof schedule !== 'string') return [{ message: `${show(schedule)} is not a string`, fix: `give a cron expression such as ${EXAMPLE}.` }];
   const s = schedule.trim();
@@ -339,13 +350,13 @@ function parseValue(token: string, item: string, f: FieldSpec, at: string): numb
       return { message: `${at} has ${f.name} ${show(item)}: "L", "W" and "#" are Quartz extensions Kubernetes' cron parser does not have`, fix: 'use numbers, names, ranges, lists and steps only.' };
     }
     const names = f.names ? ` or a name (${f.names[0].toUpperCase()}-${f.names[f.names.length - 1].toUpperCase()})` : '';
-    return { message: `${at} has ${f.name} ${show(item)}, which is not a number${names}`, fix: `use a ${f.name} from ${f.min} to ${f.max}${names ? ', or a name' : ''}.` };
+    return { message: `${at} has ${f.name} ${show(item)}, which is not a number${names}`, fix: `use ${f.a} from ${f.min} to ${f.max}${names ? ', or a name' : ''}.` };
   }
   const v = Number(token);
   if (v < f.min || v > f.max) {
     const fix = f.name === 'day-of-week' && v === 7
       ? 'use 0 (or SUN) for Sunday: Kubernetes takes day-of-week 0-6, and 7 is an error there.'
-      : `use a ${f.name} from ${f.min} to ${f.max}.`;
+      : `use ${f.a} from ${f.min} to ${f.max}.`;
     return { message: `${at} has ${f.name} ${v}, out of range ${f.min}-${f.max}`, fix };
   }
   return v;
@@ -367,6 +378,11 @@ function neverRuns([, , dom, month, dow]: readonly Field[]): string | undefined 
 
 // ---------------------------------------------------------------------------
 // Time zones
+
+/** Parts the API server accepts (validTimeZoneCharacters), capitalized as the tz database does. */
+function wellFormedZone(tz: string): boolean {
+  return tz.split('/').every((x) => ZONE_PART.test(x) && x !== '.' && x !== '..' && /^[A-Z]/.test(x));
+}
 
 let zoneList: ReadonlySet<string> | undefined;
 
@@ -394,27 +410,26 @@ const ZONE_PART = /^[A-Za-z.\-_0-9+]{1,14}$/;
  * does an IANA link ICU knows by another name (`Asia/Kolkata` is listed as
  * `Asia/Calcutta`), when its parts are capitalized as the tz database does.
  */
-export function checkTimeZone(problems: ProblemList, prop: string, tz: unknown): boolean {
+function checkTimeZone(problems: ProblemList, prop: string, tz: unknown): void {
   const fix = 'use a tz database name such as "Europe/Amsterdam" or "America/New_York", or leave it out for the time zone of the controller.';
   if (typeof tz !== 'string' || tz.trim() === '') {
     problems.add(prop, `${show(tz)} is not a time zone name`, fix);
-    return false;
+    return;
   }
-  if (knownZones().has(tz)) return true;
+  if (knownZones().has(tz)) return;
   if (tz.toLowerCase() === 'local') {
     problems.add(prop, `${show(tz)} is not an explicit time zone, which Kubernetes requires`, "leave 'timeZone' out for the time zone of the controller, or name one such as \"Europe/Amsterdam\".");
-    return false;
+    return;
   }
-  const parts = tz.split('/');
-  const wellFormed = parts.every((x) => ZONE_PART.test(x) && x !== '.' && x !== '..' && /^[A-Z]/.test(x));
   const resolved = resolveZone(tz);
-  if (wellFormed && resolved) return true;
-  const sameButCase = [...knownZones()].find((z) => z.toLowerCase() === tz.toLowerCase());
-  const suggestion = sameButCase ?? resolved;
-  if (suggestion) {
+  if (resolved && wellFormedZone(tz)) return;
+  // Intl reads names case-insensitively; Kubernetes does not: suggest the listed spelling, else the usual capitals of a link
+  const listed = [...knownZones()].find((z) => z.toLowerCase() === tz.toLowerCase());
+  const titled = tz.split('/').map((part) => part.toLowerCase().replace(/(^|[_-])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase())).join('/');
+  const suggestion = listed ?? (resolved && resolveZone(titled) ? titled : undefined);
+  if (suggestion && wellFormedZone(suggestion)) {
     problems.add(prop, `${show(tz)} is not spelt as the tz database spells it; Kubernetes reads zone names case-sensitively`, `use ${show(suggestion)}.`);
   } else {
     problems.add(prop, `${show(tz)} is not an IANA time zone name`, fix);
   }
-  return false;
 }

@@ -1,10 +1,10 @@
 import { k8s } from 'cdk8s-plus-27';
 import { RenderContext } from '../core/component';
-import { Problem, ProblemList } from '../core/errors';
+import { ProblemList } from '../core/errors';
 import { checkIntRange } from '../core/rules';
 import { ContainerProps, PortProps } from './container';
 import { Scope } from './web-service';
-import { PodOptions, Workload, WorkloadObjects, WorkloadOverrides, WorkloadProps } from './workload';
+import { PodObjects, PodOptions, Workload, WorkloadOverrides, WorkloadProps } from './workload';
 
 /**
  * What a workload that runs to completion (Task, CronTask) has beyond
@@ -49,12 +49,13 @@ export interface JobBaseProps extends WorkloadProps {
    * container is done (e.g. on a shutdown call the app makes); otherwise the
    * run ends at `activeDeadlineSeconds`, as a failure.
    * @default - none
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/
    */
   readonly sidecars?: readonly ContainerProps[];
 }
 
-/** What may differ per environment for a Task. */
-export interface TaskOverrides extends Pick<WorkloadOverrides, 'image' | 'size' | 'resources' | 'env'> {}
+/** What may differ per environment for a Task: image, size, resources and env. */
+export type TaskOverrides = Pick<WorkloadOverrides, 'image' | 'size' | 'resources' | 'env'>;
 
 export interface TaskProps<E extends string = string> extends JobBaseProps {
   /**
@@ -69,12 +70,8 @@ export interface TaskProps<E extends string = string> extends JobBaseProps {
 }
 
 /** The objects a Task emits in one environment. */
-export interface TaskObjects extends WorkloadObjects {
+export interface TaskObjects extends PodObjects {
   job: k8s.KubeJob;
-  /** A Task has no Deployment (typed `never` only because WorkloadObjects requires the key). */
-  deployment: never;
-  /** A Task has no PodDisruptionBudget (typed `never` only because WorkloadObjects requires the key). */
-  podDisruptionBudget: never;
 }
 
 /**
@@ -113,19 +110,6 @@ export function runJobSpec(p: JobBaseProps, template: k8s.PodTemplateSpec, extra
     ...extra,
     template,
   };
-}
-
-/**
- * Copies the Workload base's problems to `into`, less the ones about what a
- * run does not have: probes (one 'probes' problem replaces them) and the
- * preStop pause the grace period is compared with.
- */
-export function keepRunProblems(from: readonly Problem[], into: ProblemList): void {
-  for (const x of from) {
-    if (x.prop === 'probes' || x.prop?.startsWith('probes.')) continue;
-    if (x.prop === 'terminationGracePeriodSeconds' && x.message.includes('preStop')) continue;
-    into.add(x.prop, x.message, x.fix, x.environment);
-  }
 }
 
 /** Checks the props every run has: no probes, no scaling, the retry and deadline bounds. */
@@ -172,10 +156,16 @@ export class Task<E extends string = string> extends Workload<TaskProps<E>, Task
     return [];
   }
 
+  protected override get podOptions(): PodOptions {
+    return RUN_POD;
+  }
+
+  protected override get scales(): boolean {
+    return false;
+  }
+
   protected override validate(problems: ProblemList): void {
-    const base = this.problems();
-    super.validate(base);
-    keepRunProblems(base.all, problems);
+    super.validate(problems);
     const p = this.props;
     if (typeof p !== 'object' || p === null) return;
     checkRunProps(problems, this.kind, p);
@@ -188,13 +178,13 @@ export class Task<E extends string = string> extends Workload<TaskProps<E>, Task
   protected render(ctx: RenderContext): TaskObjects {
     const p = this.effective(ctx.environment.name);
     const wiring = this.wiring(ctx);
-    const { serviceAccount, configMap, template } = this.renderPod(ctx, p, wiring, RUN_POD);
+    const { serviceAccount, configMap, template } = this.renderPod(ctx, p, wiring, this.podOptions);
     const job = new k8s.KubeJob(ctx.scope, 'Job', {
       metadata: this.metadata(ctx, p),
       spec: runJobSpec(p, template, { ttlSecondsAfterFinished: p.ttlSecondsAfterFinished ?? 86400 }),
     });
     // a run serves nothing: the base admits only the Task's own pods (Polaris asks for one ingress rule)
     const networkPolicy = this.renderNetworkPolicy(ctx, p, [], wiring);
-    return { serviceAccount, configMap, job, networkPolicy } as Omit<TaskObjects, 'deployment' | 'podDisruptionBudget'> as TaskObjects;
+    return { serviceAccount, configMap, job, networkPolicy };
   }
 }

@@ -147,13 +147,18 @@ export interface Effective<P> {
   readonly environment?: string;
 }
 
-/** The objects every workload emits; subclasses add theirs. */
-export interface WorkloadObjects {
+/** The objects every pod-running construct emits; subclasses add their controller. */
+export interface PodObjects {
   serviceAccount: k8s.KubeServiceAccount;
-  deployment: k8s.KubeDeployment;
-  podDisruptionBudget: k8s.KubePodDisruptionBudget;
   networkPolicy: k8s.KubeNetworkPolicy;
   configMap?: k8s.KubeConfigMap;
+  [key: string]: ApiObject | undefined;
+}
+
+/** The objects every Deployment-based workload emits; subclasses add theirs. */
+export interface WorkloadObjects extends PodObjects {
+  deployment: k8s.KubeDeployment;
+  podDisruptionBudget: k8s.KubePodDisruptionBudget;
   horizontalPodAutoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
   [key: string]: ApiObject | undefined;
 }
@@ -184,7 +189,7 @@ const CONFIG_VOLUME = 'config';
  * The shared base of Deployment-based workloads: pod template with the
  * golden-path defaults, ServiceAccount, PDB, NetworkPolicy, HPA and config.
  */
-export abstract class Workload<P extends WorkloadProps & ScalingProps & { readonly overrides?: { readonly [env: string]: WorkloadOverrides | undefined } }, O extends WorkloadObjects>
+export abstract class Workload<P extends WorkloadProps & ScalingProps & { readonly overrides?: { readonly [env: string]: WorkloadOverrides | undefined } }, O extends PodObjects>
   extends Component<O> {
   /** The props as given (before per-environment overrides). */
   public readonly props: P;
@@ -222,10 +227,10 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
     if (checkSize(problems, 'size', this.app.platform, p.size)) {
       checkResources(problems, 'resources', resolveResources(this.app.platform, p.size ?? this.app.platform.defaultSize, p.resources));
     }
-    this.checkScaling(problems, p, '', undefined);
+    if (this.scales) this.checkScaling(problems, p, '', undefined);
     const ports = this.ports(p);
     const names = new Set(ports.map((x) => x.name));
-    checkProbes(problems, 'probes', p.probes, names, new Set(ports.map((x) => x.port)));
+    if (this.podOptions.probes !== false) checkProbes(problems, 'probes', p.probes, names, new Set(ports.map((x) => x.port)));
     const volumeNames = new Set<string>([TMP_VOLUME, ...(p.config ? [CONFIG_VOLUME] : [])]);
     for (const [i, v] of (p.volumes ?? []).entries()) {
       if (!checkDnsLabel(problems, `volumes[${i}].name`, v.name)) continue;
@@ -256,7 +261,7 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
       }
     }
     const grace = p.terminationGracePeriodSeconds;
-    if (grace !== undefined && checkIntRange(problems, 'terminationGracePeriodSeconds', grace, 0, 86400) && grace <= this.app.platform.preStopSeconds) {
+    if (grace !== undefined && checkIntRange(problems, 'terminationGracePeriodSeconds', grace, 0, 86400) && this.podOptions.preStop !== false && grace <= this.app.platform.preStopSeconds) {
       problems.add('terminationGracePeriodSeconds', `${grace} is not longer than the preStop pause of ${this.app.platform.preStopSeconds} s, so in-flight requests are cut off`,
         `use more than ${this.app.platform.preStopSeconds}, e.g. 30.`);
     }
@@ -334,7 +339,7 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
           checkResources(problems, `${prefix}.resources`, resolveResources(this.app.platform, eff.size ?? this.app.platform.defaultSize, eff.resources));
         }
       }
-      if (o.replicas !== undefined || o.autoscale !== undefined) this.checkScaling(problems, eff, `${prefix}.`, env);
+      if (this.scales && (o.replicas !== undefined || o.autoscale !== undefined)) this.checkScaling(problems, eff, `${prefix}.`, env);
       this.checkOverride(problems, prefix, env, o);
     }
   }
@@ -490,6 +495,16 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
     }
   }
 
+  /** How this construct's pod differs from a long-running one (runs to completion: no probes, no preStop). */
+  protected get podOptions(): PodOptions {
+    return {};
+  }
+
+  /** Whether the construct has replicas or autoscaling to check (a run to completion has neither). */
+  protected get scales(): boolean {
+    return true;
+  }
+
   /** Seconds between SIGTERM and SIGKILL unless the props say otherwise. */
   protected get defaultGracePeriod(): number {
     return 30;
@@ -506,7 +521,7 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
     const scope = ctx.scope;
     const meta = this.metadata(ctx, p);
     const selector = selectorLabels(this.name);
-    const { serviceAccount, configMap, template } = this.renderPod(ctx, p, wiring);
+    const { serviceAccount, configMap, template } = this.renderPod(ctx, p, wiring, this.podOptions);
 
     const autoscale = p.autoscale;
     const deployment = new k8s.KubeDeployment(scope, 'Deployment', {

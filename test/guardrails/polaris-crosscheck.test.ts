@@ -204,6 +204,12 @@ const DIFFERENCES: readonly Difference[] = [
   },
   {
     check: 'deploymentMissingReplicas', who: 'polaris',
+    why: 'a KEDA ScaledObject owns the replica count and makes the HPA at run time (a QueueWorker scales to zero on an empty queue); Polaris does not know KEDA',
+    applies: (obj, all) => inNs(all, 'ScaledObject', obj).some((o) => String(o.apiVersion).startsWith('keda.sh/')
+      && (o.spec?.scaleTargetRef?.kind ?? 'Deployment') === obj.kind && o.spec?.scaleTargetRef?.name === nameOf(obj)),
+  },
+  {
+    check: 'deploymentMissingReplicas', who: 'polaris',
     why: 'replicas: 0 is a workload scaled to zero on purpose, not one that runs a single pod',
     applies: (obj) => obj.spec?.replicas === 0,
   },

@@ -121,7 +121,7 @@ describe('crossplane-aws: a Queue', () => {
     expect(only(list, 'Queue', 'scratch').spec.managementPolicies).toBeUndefined();
   });
 
-  test('connection(): literal values for every documented key, HTTPS to the AWS APIs, the ARNs as ids', () => {
+  test('connection(): every documented key from the connection Secret libk8s writes, HTTPS to the AWS APIs, the ARNs as ids', () => {
     const app = cloudApp({ ...OPTIONS, apiCidrs: ['10.20.0.0/16'] });
     const orders = new Queue(app, 'orders');
     const c = recipeOf(app).connection(orders, prod(app));
@@ -129,11 +129,11 @@ describe('crossplane-aws: a Queue', () => {
     expect(c).toEqual({
       secretName: 'orders-connection',
       values: {
-        url: { value: 'https://sqs.eu-central-1.amazonaws.com/111122223333/acme-shop-prod-orders' },
-        name: { value: 'acme-shop-prod-orders' },
-        arn: { value: 'arn:aws:sqs:eu-central-1:111122223333:acme-shop-prod-orders' },
-        region: { value: 'eu-central-1' },
-        endpoint: { value: 'https://sqs.eu-central-1.amazonaws.com' },
+        url: { secret: 'orders-connection', key: 'url' },
+        name: { secret: 'orders-connection', key: 'name' },
+        arn: { secret: 'orders-connection', key: 'arn' },
+        region: { secret: 'orders-connection', key: 'region' },
+        endpoint: { secret: 'orders-connection', key: 'endpoint' },
       },
       network: [{ kind: 'cidr', cidrs: ['10.20.0.0/16'], ports: [443] }],
       ids: {
@@ -318,12 +318,13 @@ describe('crossplane-aws: a Bucket', () => {
     });
   });
 
-  test('connection(): literal values, HTTPS to the AWS APIs', () => {
+  test('connection(): values from the connection Secret, HTTPS to the AWS APIs', () => {
     const app = cloudApp();
     const uploads = new Bucket(app, 'uploads', { retain: false });
     const c = recipeOf(app).connection(uploads, prod(app));
     expect(Object.keys(c.values)).toEqual([...uploads.connectionKeys]);
-    expect(c.values.arn).toEqual({ value: 'arn:aws:s3:::acme-shop-prod-uploads-111122223333' });
+    expect(c.values.arn).toEqual({ secret: 'uploads-connection', key: 'arn' });
+    expect(only(rendered(app, 'uploads'), 'Secret').stringData.arn).toBe('arn:aws:s3:::acme-shop-prod-uploads-111122223333');
     expect(c.network).toEqual([{ kind: 'cidr', cidrs: ['0.0.0.0/0'], ports: [443] }]);
     expect(c.ids).toEqual({ arn: 'arn:aws:s3:::acme-shop-prod-uploads-111122223333', name: 'acme-shop-prod-uploads-111122223333' });
     expect(only(rendered(app, 'uploads'), 'Bucket').spec.managementPolicies).toBeUndefined();
@@ -480,7 +481,7 @@ describe('crossplane-aws: wired end to end', () => {
     const list = rendered(wiredApp(), 'storefront');
     const env = only(list, 'Deployment').spec.template.spec.containers[0].env as Manifest[];
     const byName = Object.fromEntries(env.map((e) => [e.name, e.value ?? e.valueFrom]));
-    expect(byName.ORDERS_URL).toBe('https://sqs.eu-central-1.amazonaws.com/111122223333/acme-shop-prod-orders');
+    expect(byName.ORDERS_URL).toEqual({ secretKeyRef: { name: 'orders-connection', key: 'url' } });
     expect(byName.DB_PASSWORD).toEqual({ secretKeyRef: { name: 'db-password', key: 'password' } });
     expect(byName.DB_HOST).toEqual({ secretKeyRef: { name: 'db-connection', key: 'host' } });
     expect(byName.DB_DATABASE).toBe('db');

@@ -121,7 +121,7 @@ describe('recipes', () => {
     const noQueues = { ...testRecipe('db-only'), provides: ['postgres'] };
     const app = newApp({ platform: { recipes: [testRecipe(), noQueues] }, environments: { dev: { recipes: 'test-cloud' }, prod: { recipes: 'db-only' } } });
     new Queue(app, 'orders');
-    expect(renderError(app)).toContain("Queue 'orders' (shop/orders) [environment 'prod']: has no recipe in environment 'prod': its recipe \"db-only\" does not provide queue. Fix: select one that does for this type in environment 'prod', e.g. recipes: { default: \"db-only\", queue: \"crossplane-aws\" } (available: crossplane-aws, external, test-cloud).");
+    expect(renderError(app)).toContain("Queue 'orders' (shop/orders) [environment 'prod']: has no recipe in environment 'prod': its recipe \"db-only\" does not provide queue. Fix: select one that does for this type in environment 'prod', e.g. recipes: { default: \"db-only\", queue: \"crossplane-aws\" } (available: crossplane-aws, external, in-cluster, test-cloud).");
   });
 
   test('an environment that names an unregistered recipe lists the registered ones', () => {

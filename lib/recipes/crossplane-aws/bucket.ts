@@ -35,7 +35,8 @@ export function bucketConnection(o: ResolvedOptions, bucket: ResourceRef, env: E
   const v = values(o, bucket, env);
   return {
     secretName: `${bucket.name}-connection`,
-    values: Object.fromEntries(Object.entries(v).map(([k, value]) => [k, { value }])),
+    // from the connection Secret libk8s writes, like every recipe, so app config is the same everywhere
+    values: Object.fromEntries(Object.keys(v).map((key) => [key, { secret: `${bucket.name}-connection`, key }])),
     network: [{ kind: 'cidr', cidrs: o.apiCidrs, ports: [443] }],
     ids: { arn: v.arn, name: v.name },
   };

@@ -28,7 +28,8 @@ export function queueConnection(o: ResolvedOptions, queue: ResourceRef, env: Env
   }
   return {
     secretName: `${queue.name}-connection`,
-    values: Object.fromEntries(Object.entries(v).map(([k, value]) => [k, { value }])),
+    // from the connection Secret libk8s writes, like every recipe, so app config is the same everywhere
+    values: Object.fromEntries(Object.keys(v).map((key) => [key, { secret: `${queue.name}-connection`, key }])),
     network: [{ kind: 'cidr', cidrs: o.apiCidrs, ports: [443] }],
     ids,
   };

@@ -41,7 +41,7 @@ export function bucketConnection(bucket: ResourceRef, _env: Environment): Connec
   const secret = connectionSecretName(bucket.name);
   return {
     secretName: secret,
-    values: Object.fromEntries(['name', 'region', 'endpoint', 'arn'].map((key) => [key.toUpperCase(), { secret, key }])),
+    values: Object.fromEntries(['name', 'region', 'endpoint', 'arn'].map((key) => [key, { secret, key }])),
     network: [{ kind: 'pods', selector: policySelector(bucket.name), ports: [BUCKET_PORT] }],
     ids: { arn: `arn:aws:s3:::${bucketName(bucket)}` },
   };

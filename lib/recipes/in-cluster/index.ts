@@ -1,7 +1,7 @@
 import type { RenderContext } from '../../core/component';
 import type { Environment } from '../../core/environment';
 import type { ProblemList } from '../../core/errors';
-import type { Connection, ConnectionValue, Grant, IdentityBinding, QueueScaler, Recipe, RecipeContext, ResourceRef, WorkloadRef } from '../../core/recipe';
+import type { Connection, ConnectionValue, Grant, IdentityBinding, QueueScaler, Recipe, RecipeContext, RecipeWaiver, ResourceRef, WorkloadRef } from '../../core/recipe';
 import { checkImage } from '../../core/rules';
 import type { PostgresSpec } from '../../resources/postgres';
 import type { RedisSpec } from '../../resources/redis';
@@ -67,6 +67,18 @@ class InClusterRecipe implements Recipe {
       case 'bucket': return bucketConnection(resource, env);
       default: throw new Error(`in-cluster: cannot connect to ${resource.resourceType} '${resource.name}'`);
     }
+  }
+
+  /**
+   * One replica, on purpose: ElasticMQ, Postgres, Redis and versitygw do not
+   * cluster, so a second replica would be a second, separate store behind
+   * the same Service. Reported as waived, with this reason.
+   */
+  public waivers(resource: ResourceRef): readonly RecipeWaiver[] {
+    return [{
+      rule: 'replicas-minimum', kind: 'StatefulSet',
+      reason: `in-cluster dev stand-in of ${resource.kind} '${resource.node.id}': its server does not cluster, so a second replica would be a second, separate store behind the same Service`,
+    }];
   }
 
   public provision(resource: ResourceRef, ctx: RecipeContext): void {

@@ -41,7 +41,7 @@ export interface InClusterImages {
    * SigV4 with a root access key, buckets as directories on the volume,
    * object versioning, a health endpoint; Apache-2.0 and released about
    * monthly (MinIO stopped publishing community images in 2025).
-   * @default 'versity/versitygw:v1.7.0'
+   * @default 'versity/versitygw:v1.8.0'
    * @see https://github.com/versity/versitygw
    */
   readonly bucket?: string;
@@ -129,7 +129,7 @@ export function resolveOptions(options: InClusterOptions = {}): ResolvedOptions 
       queue: options.images?.queue ?? 'softwaremill/elasticmq-native:1.7.1',
       postgres: Object.fromEntries(POSTGRES_VERSIONS.map((v) => [v, options.images?.postgres?.[v] ?? `postgres:${v}-alpine`])) as Record<PostgresVersion, string>,
       redis: Object.fromEntries(REDIS_VERSIONS.map((v) => [v, options.images?.redis?.[v] ?? `redis:${REDIS_LINES[v]}-alpine`])) as Record<RedisVersion, string>,
-      bucket: options.images?.bucket ?? 'versity/versitygw:v1.7.0',
+      bucket: options.images?.bucket ?? 'versity/versitygw:v1.8.0',
     },
     storageGiB,
     storageClassName: options.storageClassName,

@@ -48,7 +48,7 @@ export function postgresConnection(db: ResourceRef, _env: Environment): Connecti
   const secret = connectionSecretName(db.name);
   return {
     secretName: secret,
-    values: Object.fromEntries(['host', 'port', 'database', 'username', 'password'].map((key) => [key.toUpperCase(), { secret, key }])),
+    values: Object.fromEntries(['host', 'port', 'database', 'username', 'password'].map((key) => [key, { secret, key }])),
     network: [{ kind: 'pods', selector: policySelector(db.name), ports: [POSTGRES_PORT] }],
     ids: {},
   };

@@ -50,7 +50,7 @@ export function queueConnection(queue: ResourceRef, env: Environment, options: R
   if (spec.deadLetter) ids.deadLetterArn = `arn:aws:sqs:${options.region}:${DEV_ACCOUNT_ID}:${deadLetterName(queue)}`;
   return {
     secretName: secret,
-    values: Object.fromEntries(['url', 'name', 'arn', 'region', 'endpoint'].map((key) => [key.toUpperCase(), { secret, key }])),
+    values: Object.fromEntries(['url', 'name', 'arn', 'region', 'endpoint'].map((key) => [key, { secret, key }])),
     network: [{ kind: 'pods', selector: policySelector(queue.name), ports: [QUEUE_PORT] }],
     ids,
   };

@@ -1,7 +1,9 @@
 import type { Environment } from '../../core/environment';
 import { policySelector } from '../../core/labels';
 import type { Connection, RecipeContext, ResourceRef } from '../../core/recipe';
+import { parseMemory } from '../../core/rules';
 import type { RedisSpec } from '../../resources/redis';
+import { resolveResources } from '../../workloads/container';
 import { connectionSecretName, devSecret, ResolvedOptions, serviceHost } from './options';
 import { connectionSecret, Probes, renderStandIn, secretEnv } from './standin';
 
@@ -36,7 +38,7 @@ export function redisConnection(cache: ResourceRef, _env: Environment): Connecti
   const secret = connectionSecretName(cache.name);
   return {
     secretName: secret,
-    values: Object.fromEntries(['host', 'port', 'password', 'tls'].map((key) => [key.toUpperCase(), { secret, key }])),
+    values: Object.fromEntries(['host', 'port', 'password', 'tls'].map((key) => [key, { secret, key }])),
     network: [{ kind: 'pods', selector: policySelector(cache.name), ports: [REDIS_PORT] }],
     ids: {},
   };
@@ -48,6 +50,9 @@ export function provisionRedis(cache: ResourceRef, ctx: RecipeContext, options: 
   const image = options.images.redis[spec.version];
   const secret = connectionSecretName(cache.name);
   connectionSecret(cache, ctx, image, redisValues(cache, ctx));
+  // evict before the container's memory limit is reached (Redis needs headroom beyond maxmemory)
+  const limit = parseMemory(resolveResources(ctx.platform, 'small', undefined).memoryLimit) ?? 256 * 2 ** 20;
+  const maxMemoryMb = Math.max(16, Math.floor((limit * 0.6) / 2 ** 20));
   renderStandIn(cache, ctx, options, {
     container: 'redis',
     image,
@@ -57,8 +62,8 @@ export function provisionRedis(cache: ResourceRef, ctx: RecipeContext, options: 
       '--requirepass', '$(REDIS_PASSWORD)',
       '--save', '',
       '--appendonly', 'no',
-      // below the memory limit (256Mi for 'small'); ElastiCache's default eviction policy
-      '--maxmemory', '160mb',
+      // ElastiCache's default eviction policy
+      '--maxmemory', `${maxMemoryMb}mb`,
       '--maxmemory-policy', 'volatile-lru',
     ],
     env: [secretEnv('REDIS_PASSWORD', secret, 'password'), secretEnv('REDISCLI_AUTH', secret, 'password')],

@@ -217,13 +217,14 @@ export function renderStandIn(resource: ResourceRef, ctx: RecipeContext, options
 
   const callers = [...new Set(ctx.users.map((u) => u.workload.name))].sort();
   const from: k8s.NetworkPolicyPeer[] = [...callers.map((name) => ({ podSelector: { matchLabels: policySelector(name) } })), ...(spec.extraIngress ?? [])];
+  // no caller: only its own pods (as a libk8s workload nobody calls; Polaris asks for at least one ingress rule)
+  if (from.length === 0) from.push({ podSelector: { matchLabels: policySelector(id) } });
   new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
     metadata,
     spec: {
       podSelector: { matchLabels: policySelector(id) },
       policyTypes: ['Ingress', 'Egress'],
-      // no caller: nothing may connect (an empty rule list denies all)
-      ingress: from.length ? [{ from, ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(spec.port.port) }] }] : [],
+      ingress: [{ from, ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(spec.port.port) }] }],
       egress: [{
         to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
         ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],

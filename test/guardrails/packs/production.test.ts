@@ -315,7 +315,7 @@ describe('libk8s output passes the production and ownership packs as it is', () 
         await import('../../../examples/shop/main');
       });
       for (const env of ['dev', 'prod']) {
-        expect(fs.readdirSync(path.join(out, env, 'shop')).sort()).toEqual(expect.arrayContaining(['api', 'catalog', 'storefront']));
+        expect(fs.readdirSync(path.join(out, env, 'shop')).sort()).toEqual(expect.arrayContaining(['fulfilment', 'nightly-report', 'storefront']));
         expect(fs.existsSync(path.join(out, env, 'shop', 'storefront', 'deployment.yaml'))).toBe(true);
       }
     } finally {
