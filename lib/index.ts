@@ -23,7 +23,7 @@ export { Redis, RedisProps, RedisSpec, RedisVersion } from './resources/redis';
 export { Bucket, BucketProps, BucketSpec } from './resources/bucket';
 export {
   Recipe, RecipeContext, RecipeRegistry, RecipeSelection, ResourceType, ResourceRef, WorkloadRef, Access, Connection, ConnectionValue, NetworkPeer,
-  Grant, IdentityBinding, QueueScaler, RecipeWaiver,
+  Grant, IdentityBinding, QueueScaler, RecipeWaiver, secretValues,
 } from './core/recipe';
 export { Wire, wiresOf } from './wiring/wiring';
 export {

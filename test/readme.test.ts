@@ -11,20 +11,33 @@ import * as path from 'path';
 const ROOT = path.resolve(__dirname, '..');
 const DESIGN = path.resolve(ROOT, '..', 'shared', 'DESIGN.md');
 
-function quickstart(): string {
+/** The first TypeScript block of README.md after `heading`. */
+function block(heading: string): string {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Quickstart'));
-  const m = /```ts\n([\s\S]*?)```/.exec(section);
-  if (!m) throw new Error('README.md has no ```ts block under ## Quickstart');
+  const at = readme.indexOf(heading);
+  if (at < 0) throw new Error(`README.md has no ${heading}`);
+  const m = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
+  if (!m) throw new Error(`README.md has no \`\`\`ts block after ${heading}`);
   return m[1];
 }
 
-test("the README's quickstart synthesizes dev and prod as the README shows", () => {
+function quickstart(): string {
+  return block('## Quickstart');
+}
+
+/** Saves `program` as infra/main.ts of a fresh project and runs `libk8s synth` there. */
+function synthProgram(program: string): { project: string; stdout: string; stderr: string; status: number | null } {
   const project = fs.mkdtempSync(path.join(os.tmpdir(), 'libk8s-readme-'));
   fs.mkdirSync(path.join(project, 'infra'));
-  fs.writeFileSync(path.join(project, 'infra', 'main.ts'), quickstart());
+  fs.writeFileSync(path.join(project, 'infra', 'main.ts'), program);
   fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { libk8s: [path.join(ROOT, 'lib', 'index.ts')] } } }));
   const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'libk8s.js'), 'synth'], { cwd: project, encoding: 'utf8' });
+  return { project, stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+test("the README's quickstart synthesizes dev and prod as the README shows", () => {
+  const r = synthProgram(quickstart());
+  const project = r.project;
   // the dev stand-ins' single replica is reported as waived, with its reason, and nothing else
   expect(r.stderr).toContain('0 errors, 0 warnings, 0 info, 2 waived');
   expect(r.status).toBe(0);
@@ -48,4 +61,15 @@ test('the README quickstart is examples/shop/main.ts, word for word', () => {
   const design = fs.readFileSync(DESIGN, 'utf8');
   const m = /```ts\n([\s\S]*?)```/.exec(design);
   expect(m?.[1]).toBe(quickstart());
+});
+
+test("the README's own-recipe example registers and uses the recipe", () => {
+  const r = synthProgram(block('**Your own recipe.**'));
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  const database = fs.readFileSync(path.join(r.project, 'dist', 'prod', 'ledger', 'db', 'database.yaml'), 'utf8');
+  expect(database).toContain('kind: Database');
+  expect(database).toMatch(/users:\n\s+- api/);
+  const deployment = fs.readFileSync(path.join(r.project, 'dist', 'prod', 'ledger', 'api', 'deployment.yaml'), 'utf8');
+  expect(deployment).toMatch(/name: DB_PASSWORD\n\s+valueFrom:\n\s+secretKeyRef:\n\s+key: password\n\s+name: db-connection/);
 });

@@ -171,8 +171,11 @@ export interface Platform {
   readonly preStopAction: 'exec' | 'sleep';
   readonly teamLabel: string;
   readonly guardrails: GuardrailsProps;
+  /** See PlatformProps.recipes. */
   readonly recipes: readonly Recipe[];
+  /** See PlatformProps.environmentRecipes. */
   readonly environmentRecipes: Readonly<Record<string, RecipeSelection>>;
+  /** See PlatformProps.argoCdAnnotations. */
   readonly argoCdAnnotations: boolean;
 }
 

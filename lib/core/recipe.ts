@@ -55,9 +55,17 @@ export interface Connection {
 
 /** A resource as recipes see it: its type, name, the props it was created with. */
 export interface ResourceRef extends AnyComponent {
+  /** What kind of resource it is, e.g. `queue`; environments select recipes by it. */
   readonly resourceType: ResourceType;
   /** The resolved props of the resource (see each construct's props). */
   readonly spec: Readonly<Record<string, unknown>>;
+  /** The keys its type documents for the connection Secret, in order (e.g. Postgres: host, port, database, username, password). */
+  readonly connectionKeys: readonly string[];
+}
+
+/** Connection values that each come from the key of the same name in Secret `secret`. */
+export function secretValues(secret: string, keys: readonly string[]): Record<string, ConnectionValue> {
+  return Object.fromEntries(keys.map((key) => [key, { secret, key }]));
 }
 
 /** A workload as recipes see it when they make its cloud identity. */
@@ -68,22 +76,38 @@ export interface WorkloadRef extends AnyComponent {
 
 /** One permission a workload holds on a resource, derived from the wiring. */
 export interface Grant {
+  /** The resource the permission is on. */
   readonly resource: ResourceRef;
+  /** What the workload may do with it. */
   readonly access: Access;
+  /** How the resource is reached in the environment (its `ids` name it for the grant). */
   readonly connection: Connection;
 }
 
 /** What a recipe adds to a workload so it can use its cloud identity. */
 export interface IdentityBinding {
-  /** Annotations on the workload's ServiceAccount (e.g. `eks.amazonaws.com/role-arn`). */
+  /**
+   * Annotations on the workload's ServiceAccount (e.g.
+   * `eks.amazonaws.com/role-arn`). Two recipes that give one key different
+   * values in an environment are a problem.
+   * @default - none
+   */
   readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
-  /** Labels on the workload's pods (e.g. `azure.workload.identity/use`). */
+  /**
+   * Labels on the workload's pods (e.g. `azure.workload.identity/use`).
+   * @default - none
+   */
   readonly podLabels?: Readonly<Record<string, string>>;
-  /** Egress the identity needs (e.g. HTTPS to the cloud's token service). */
+  /**
+   * Egress the identity needs (e.g. HTTPS to the cloud's token service).
+   * @default - none
+   */
   readonly network?: readonly NetworkPeer[];
   /**
    * Environment variables the workload needs to use the identity, by their
    * full name (e.g. `AWS_REGION`); secret values only as Secret references.
+   * A name the workload's own `env` or the wiring also sets is a problem.
+   * @default - none
    */
   readonly env?: Readonly<Record<string, ConnectionValue>>;
 }

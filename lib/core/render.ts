@@ -46,7 +46,14 @@ export function renderApp(app: App, environments: readonly Environment[]): Rende
     for (const component of components) {
       const scope = new Construct(chart, component.node.path.replace(/\//g, '~'));
       const ctx: RenderContext = { app, environment, platform: app.platform, scope };
-      component.renderInto(ctx);
+      try {
+        component.renderInto(ctx);
+      } catch (e) {
+        // a problem found while rendering is reported with those of every other component and environment
+        if (!(e instanceof Libk8sError)) throw e;
+        problems.push(...e.problems);
+        continue;
+      }
       objects.push(...toManifests(component, scope, environment, problems));
     }
     problems.push(...findDuplicates(objects, environment));
@@ -119,9 +126,17 @@ function addSyncAnnotations(manifest: Record<string, any>, early: boolean): void
   if (!early && !custom) return;
   const annotations: Record<string, string> = { ...manifest.metadata?.annotations };
   if (early) annotations['argocd.argoproj.io/sync-wave'] = '-1';
-  if (custom) annotations['argocd.argoproj.io/sync-options'] = 'SkipDryRunOnMissingResource=true';
+  if (custom) annotations[SYNC_OPTIONS] = withSyncOption(annotations[SYNC_OPTIONS], 'SkipDryRunOnMissingResource=true');
   // keys stay sorted, as everywhere else in the output
   manifest.metadata = sortKeys({ ...manifest.metadata, annotations: sortKeys(annotations) });
+}
+
+const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+
+/** Adds `option` to a comma-separated sync-options value, keeping the options already there (e.g. the user's `Replace=true`). */
+function withSyncOption(value: string | undefined, option: string): string {
+  const options = (value ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  return (options.includes(option) ? options : [...options, option]).join(',');
 }
 
 function sortKeys<T extends Record<string, unknown>>(o: T): T {

@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'net';
 import { ProblemList, show } from './errors';
 
 /**
@@ -25,7 +26,7 @@ export function checkDnsLabel(problems: ProblemList, prop: string, value: string
 
 /** A DNS-1123 subdomain, for host names. */
 export function checkDnsSubdomain(problems: ProblemList, prop: string, value: string): boolean {
-  if (value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+  if (!isDnsSubdomain(value)) {
     problems.add(prop, `${show(value)} is not a valid DNS name (lowercase labels of letters, digits and '-', separated by dots, at most 253 characters)`,
       'use a host name like "shop.example.com".');
     return false;
@@ -44,6 +45,13 @@ export function checkPort(problems: ProblemList, prop: string, value: number): b
     return false;
   }
   return true;
+}
+
+/** A flag: true or false, nothing else (a string would land in the output as one). */
+export function checkBoolean(problems: ProblemList, prop: string, value: unknown, env?: string): boolean {
+  if (typeof value === 'boolean') return true;
+  problems.add(prop, `${show(value)} is not true or false`, 'use true or false.', env);
+  return false;
 }
 
 export function checkIntRange(problems: ProblemList, prop: string, value: number, min: number, max: number, fix?: string): boolean {
@@ -148,7 +156,7 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 export function checkLabelValue(problems: ProblemList, prop: string, value: string): boolean {
-  if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+  if (!isLabelValue(value)) {
     problems.add(prop, `${show(value)} is not a valid label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)`,
       'use a short value like "commerce".');
     return false;
@@ -156,13 +164,33 @@ export function checkLabelValue(problems: ProblemList, prop: string, value: stri
   return true;
 }
 
-/** A label or annotation key: an optional DNS subdomain prefix and '/', then a name of at most 63 characters. */
-export function checkKey(problems: ProblemList, prop: string, key: string): boolean {
+/** Whether `value` is a DNS-1123 label (what checkDnsLabel accepts at its default length). */
+export function isDnsLabel(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 63 && DNS_LABEL.test(value);
+}
+
+/** Whether `value` is a DNS-1123 subdomain (what checkDnsSubdomain accepts). */
+export function isDnsSubdomain(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 253 && DNS_SUBDOMAIN.test(value);
+}
+
+/** Whether `value` is a label value (what checkLabelValue accepts). */
+export function isLabelValue(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 63 && LABEL_VALUE.test(value);
+}
+
+/** Whether `key` is a label or annotation key (what checkKey accepts). */
+export function isKey(key: unknown): boolean {
+  if (typeof key !== 'string') return false;
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
-  const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
-  if (!prefixOk || name.length > 63 || !QUALIFIED_NAME.test(name)) {
+  return (prefix === undefined || isDnsSubdomain(prefix)) && name.length <= 63 && QUALIFIED_NAME.test(name);
+}
+
+/** A label or annotation key: an optional DNS subdomain prefix and '/', then a name of at most 63 characters. */
+export function checkKey(problems: ProblemList, prop: string, key: string): boolean {
+  if (!isKey(key)) {
     problems.add(prop, `${show(key)} is not a valid key (an optional DNS prefix and "/", then at most 63 letters, digits, '-', '_' or '.')`,
       'use a key like "example.com/tier" or "tier".');
     return false;
@@ -180,4 +208,27 @@ export function checkMetadataMaps(problems: ProblemList, prop: string, labels?: 
       problems.add(`${annotationsProp}.${k}`, `${show(v)} is not a string`, 'annotation values are strings; quote numbers and booleans.');
     }
   }
+}
+
+/** A parsed CIDR block: its address bits, prefix length and address width (32 or 128). */
+export interface Cidr { readonly bits: bigint; readonly prefix: number; readonly width: number }
+
+/** Parses an IPv4 or IPv6 CIDR the way the API server's NetworkPolicy validation accepts it. */
+export function parseCidr(value: unknown): Cidr | undefined {
+  const m = typeof value === 'string' ? /^([0-9a-fA-F.:]+)\/(\d{1,3})$/.exec(value) : null;
+  if (!m) return undefined;
+  const prefix = Number(m[2]);
+  if (isIPv4(m[1])) return prefix <= 32 ? { bits: m[1].split('.').reduce((a, o) => (a << 8n) | BigInt(o), 0n), prefix, width: 32 } : undefined;
+  if (!isIPv6(m[1]) || m[1].includes('.') || prefix > 128) return undefined;
+  const [head, tail] = m[1].split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  return { bits: groups.reduce((a, g) => (a << 16n) | BigInt(parseInt(g, 16)), 0n), prefix, width: 128 };
+}
+
+/** Whether `inner` is a strictly smaller block inside `outer`. */
+export function cidrStrictlyInside(inner: Cidr, outer: Cidr): boolean {
+  const shift = BigInt(outer.width - outer.prefix);
+  return inner.width === outer.width && inner.prefix > outer.prefix && inner.bits >> shift === outer.bits >> shift;
 }

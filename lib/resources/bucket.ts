@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ProblemList } from '../core/errors';
-import { checkIntRange } from '../core/rules';
+import { checkBoolean, checkIntRange } from '../core/rules';
 import { Resource, ResourceProps } from './resource';
 
 export interface BucketProps extends ResourceProps {
@@ -17,9 +17,13 @@ export interface BucketProps extends ResourceProps {
   readonly expireAfterDays?: number;
 }
 
+/** Bucket props with every default resolved. */
 export interface BucketSpec {
+  /** See BucketProps.versioned. */
   readonly versioned: boolean;
+  /** See BucketProps.expireAfterDays. @default - never */
   readonly expireAfterDays?: number;
+  /** See ResourceProps.retain. */
   readonly retain: boolean;
 }
 
@@ -42,6 +46,7 @@ export class Bucket extends Resource<BucketSpec> {
   }
 
   protected validateSpec(problems: ProblemList): void {
+    checkBoolean(problems, 'versioned', this.spec.versioned);
     if (this.spec.expireAfterDays !== undefined) checkIntRange(problems, 'expireAfterDays', this.spec.expireAfterDays, 1, 36500);
   }
 }

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ProblemList, show } from '../core/errors';
-import { checkIntRange } from '../core/rules';
+import { checkBoolean, checkIntRange } from '../core/rules';
 import { Resource, ResourceProps, ResourceSize, RESOURCE_SIZES } from './resource';
 
 /** The PostgreSQL major versions recipes provision. */
@@ -43,12 +43,19 @@ export interface PostgresProps extends ResourceProps {
 
 /** Postgres props with every default resolved. */
 export interface PostgresSpec {
+  /** See PostgresProps.version. */
   readonly version: PostgresVersion;
+  /** See PostgresProps.storageGiB. */
   readonly storageGiB: number;
+  /** See PostgresProps.size. */
   readonly size: ResourceSize;
+  /** See PostgresProps.highAvailability. */
   readonly highAvailability: boolean;
+  /** See PostgresProps.databaseName. */
   readonly databaseName: string;
+  /** See PostgresProps.backupRetentionDays. */
   readonly backupRetentionDays: number;
+  /** See ResourceProps.retain. */
   readonly retain: boolean;
 }
 
@@ -88,5 +95,6 @@ export class Postgres extends Resource<PostgresSpec> {
         'use a name like "orders".');
     }
     checkIntRange(problems, 'backupRetentionDays', s.backupRetentionDays, 0, 35);
+    checkBoolean(problems, 'highAvailability', s.highAvailability);
   }
 }

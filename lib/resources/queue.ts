@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { ProblemList, show } from '../core/errors';
-import { checkIntRange } from '../core/rules';
+import { ProblemList } from '../core/errors';
+import { checkBoolean, checkIntRange } from '../core/rules';
 import { Resource, ResourceProps } from './resource';
 
 /** Where messages go that fail too often. */
@@ -49,11 +49,17 @@ export interface QueueProps extends ResourceProps {
 
 /** Queue props with every default resolved. */
 export interface QueueSpec {
+  /** See QueueProps.fifo. */
   readonly fifo: boolean;
+  /** See QueueProps.visibilityTimeoutSeconds. */
   readonly visibilityTimeoutSeconds: number;
+  /** See QueueProps.retentionSeconds. */
   readonly retentionSeconds: number;
+  /** See QueueProps.receiveWaitSeconds. */
   readonly receiveWaitSeconds: number;
+  /** See QueueProps.deadLetter; undefined for none. */
   readonly deadLetter: Required<DeadLetterProps> | undefined;
+  /** See ResourceProps.retain. */
   readonly retain: boolean;
 }
 
@@ -97,6 +103,6 @@ export class Queue extends Resource<QueueSpec> {
           `use at least ${s.retentionSeconds}.`);
       }
     }
-    if (typeof s.fifo !== 'boolean') problems.add('fifo', `${show(s.fifo)} is not a boolean`, 'use true or false.');
+    checkBoolean(problems, 'fifo', s.fifo);
   }
 }

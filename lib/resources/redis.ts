@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ProblemList, show } from '../core/errors';
+import { checkBoolean } from '../core/rules';
 import { Resource, ResourceProps, ResourceSize, RESOURCE_SIZES } from './resource';
 
 export type RedisVersion = '6.2' | '7.0' | '7.1';
@@ -24,10 +25,15 @@ export interface RedisProps extends ResourceProps {
   readonly highAvailability?: boolean;
 }
 
+/** Redis props with every default resolved. */
 export interface RedisSpec {
+  /** See RedisProps.version. */
   readonly version: RedisVersion;
+  /** See RedisProps.size. */
   readonly size: ResourceSize;
+  /** See RedisProps.highAvailability. */
   readonly highAvailability: boolean;
+  /** See ResourceProps.retain. */
   readonly retain: boolean;
 }
 
@@ -57,5 +63,6 @@ export class Redis extends Resource<RedisSpec> {
     const s = this.spec;
     if (!REDIS_VERSIONS.includes(s.version)) problems.add('version', `${show(s.version)} is not a supported version`, `use one of: ${REDIS_VERSIONS.join(', ')}.`);
     if (!RESOURCE_SIZES.includes(s.size)) problems.add('size', `${show(s.size)} is not a size`, `use one of: ${RESOURCE_SIZES.join(', ')}.`);
+    checkBoolean(problems, 'highAvailability', s.highAvailability);
   }
 }

@@ -4,7 +4,7 @@ import { Component, RenderContext } from '../core/component';
 import { Environment } from '../core/environment';
 import { ProblemList, show } from '../core/errors';
 import { Connection, Recipe, ResourceRef, ResourceType, selectRecipe } from '../core/recipe';
-import { checkDnsLabel } from '../core/rules';
+import { checkBoolean, checkDnsLabel } from '../core/rules';
 import type { Waiver } from '../guardrails/types';
 import { envPrefix, markResource, wiresTo } from '../wiring/wiring';
 
@@ -63,6 +63,7 @@ export abstract class Resource<S extends object = object> extends Component<Reco
 
   protected validate(problems: ProblemList): void {
     checkDnsLabel(problems, 'id', this.node.id);
+    checkBoolean(problems, 'retain', (this.spec as { readonly retain?: unknown }).retain);
     this.validateSpec(problems);
     for (const env of this.app.environments) {
       const name = selectRecipe(env.recipes, this.resourceType);

@@ -2,19 +2,22 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AnyComponent, RenderContext } from '../core/component';
 import { Environment } from '../core/environment';
-import { ProblemList } from '../core/errors';
+import { Libk8sError, ProblemList, show } from '../core/errors';
 import { policySelector } from '../core/labels';
 import { IDENTITY_SCOPE } from '../core/recipe';
-import type { ConnectionValue, Grant, IdentityBinding, NetworkPeer, Recipe, ResourceRef, WorkloadRef } from '../core/recipe';
-import { envPrefix, isResource, wiresFrom, wiresTo } from './wiring';
+import type { Connection, ConnectionValue, Grant, IdentityBinding, NetworkPeer, Recipe, ResourceRef, WorkloadRef } from '../core/recipe';
+import { envPrefix, isResource, Wire, wireProp, wiresFrom, wiresTo } from './wiring';
 
 /**
  * What a workload serves to the workloads that connect to it: its Service
  * name and port, and the container ports its callers' egress opens.
  */
 export interface Served {
+  /** The Service callers address (`<name>.<namespace>.svc`). */
   readonly serviceName: string;
+  /** The Service port of the main (`http`) port. */
   readonly servicePort: number;
+  /** The container ports behind the Service: callers' egress opens their numbers, the peer's ingress their names. */
   readonly ports: readonly { readonly name?: string; readonly port: number; readonly protocol?: string }[];
 }
 
@@ -40,19 +43,9 @@ export function envVar(name: string, v: ConnectionValue): k8s.EnvVar {
   return 'secret' in v ? { name, valueFrom: { secretKeyRef: { name: v.secret, key: v.key } } } : { name, value: v.value };
 }
 
-/** The names of the environment variables the wiring of `c` gives it (for clash checks before rendering). */
-export function wiredEnvNames(c: AnyComponent): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const w of wiresFrom(c)) {
-    if (isResource(w.to)) {
-      for (const key of (w.to as ResourceRef & { connectionKeys: readonly string[] }).connectionKeys) {
-        names.set(`${envPrefix(w.to.node.id)}_${envKey(key)}`, `${w.via}(${w.to.node.id})`);
-      }
-    } else {
-      names.set(`${envPrefix(w.to.node.id)}_URL`, `connect(${w.to.node.id})`);
-    }
-  }
-  return names;
+/** The name a connection key of resource `id` becomes: `orders`, `deadLetterUrl` → `ORDERS_DEAD_LETTER_URL`. */
+export function envName(id: string, key: string): string {
+  return `${envPrefix(id)}_${envKey(key)}`;
 }
 
 /** `deadLetterUrl` → `DEAD_LETTER_URL`. */
@@ -60,12 +53,67 @@ function envKey(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
+type WiredResource = ResourceRef & { recipe(env: Environment): Recipe | undefined; connection(env: Environment): Connection };
+
+/**
+ * The environment variables one wire gives its workload in `env`, in the
+ * recipe's key order: a resource's connection values as `<ID>_<KEY>`, a
+ * peer's `<ID>_URL`. None where the resource has no recipe there or the
+ * peer serves nothing (both are reported by validation).
+ */
+export function wireEnv(w: Wire, env: Environment): k8s.EnvVar[] {
+  if (isResource(w.to)) {
+    const resource = w.to as WiredResource;
+    if (!resource.recipe(env)) return [];
+    return Object.entries(resource.connection(env).values).map(([key, v]) => envVar(envName(resource.node.id, key), v));
+  }
+  const served = (w.to as unknown as Partial<ServingWorkload>).served?.(env);
+  if (!served) return [];
+  return [{ name: `${envPrefix(w.to.node.id)}_URL`, value: `http://${served.serviceName}.${env.namespace}.svc:${served.servicePort}` }];
+}
+
+/** Two wires of one workload that give it variables of the same names in an environment. */
+export interface EnvClash {
+  /** The wire that gives the names first. */
+  readonly first: Wire;
+  /** The later wire that would overwrite them. */
+  readonly second: Wire;
+  /** The names both give, sorted. */
+  readonly names: readonly string[];
+}
+
+/**
+ * The names of the variables the wiring of `c` gives it in `env`, each with
+ * the first wire that gives it, and the wires that give a name an earlier
+ * wire gives too (which would overwrite it), for checks before rendering.
+ */
+export function wiredEnvNames(c: AnyComponent, env: Environment): { readonly names: ReadonlyMap<string, Wire>; readonly clashes: readonly EnvClash[] } {
+  const names = new Map<string, Wire>();
+  const clashes = new Map<string, { first: Wire; second: Wire; names: string[] }>();
+  const wires = wiresFrom(c);
+  for (const [i, w] of wires.entries()) {
+    for (const { name } of wireEnv(w, env)) {
+      const first = names.get(name);
+      if (!first) {
+        names.set(name, w);
+      } else if (first.to !== w.to) {
+        // the same target twice is a wiring problem of its own (checkWires)
+        const key = `${wires.indexOf(first)}:${i}`;
+        const clash = clashes.get(key) ?? { first, second: w, names: [] };
+        clash.names.push(name);
+        clashes.set(key, clash);
+      }
+    }
+  }
+  return { names, clashes: [...clashes.values()].map((x) => ({ ...x, names: [...x.names].sort() })) };
+}
+
 /** The grants of `workload` on resources, grouped by the recipe that provisions each in `env`. */
 export function grantsByRecipe(workload: AnyComponent, env: Environment): Map<Recipe, Grant[]> {
   const out = new Map<Recipe, Grant[]>();
   for (const w of wiresFrom(workload)) {
     if (!isResource(w.to)) continue;
-    const resource = w.to as ResourceRef & { recipe(env: Environment): Recipe | undefined; connection(env: Environment): any };
+    const resource = w.to as WiredResource;
     const recipe = resource.recipe(env);
     if (!recipe) continue;
     const list = out.get(recipe) ?? [];
@@ -92,43 +140,54 @@ export function checkWorkloadWiring(workload: AnyComponent, problems: ProblemLis
   }
 }
 
-/** Derives env, NetworkPolicy rules and identity for `workload` in `ctx`'s environment; identity objects go to `ctx.scope`. */
-export function deriveWiring(workload: AnyComponent & WorkloadRef, ctx: RenderContext): DerivedWiring {
+/** What the workload's own props set that a workload identity may set too. */
+export interface OwnValues {
+  /**
+   * The names of its own environment variables in this environment, each
+   * with the prop that sets it (`env.X`, `overrides.dev.env.X`).
+   * @default - none
+   */
+  readonly env?: ReadonlyMap<string, string>;
+  /** Its `serviceAccountAnnotations`. @default - none */
+  readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Derives env, NetworkPolicy rules and identity for `workload` in `ctx`'s
+ * environment; each recipe's identity objects go to their own scope under
+ * `ctx.scope`. A value two sources set differently (two recipes' identities,
+ * an identity and a resource's variable, an identity and the workload's own
+ * props) is a problem, never last-wins: they are thrown together.
+ */
+export function deriveWiring(workload: AnyComponent & WorkloadRef, ctx: RenderContext, own: OwnValues = {}): DerivedWiring {
   const env = ctx.environment;
+  const problems = new ProblemList(workload.kind, workload.node.id, workload.displayPath);
   const vars = new Map<string, k8s.EnvVar>();
+  const varBy = new Map<string, Wire>();
   const egress: k8s.NetworkPolicyEgressRule[] = [];
   const peers: NetworkPeer[] = [];
   for (const w of wiresFrom(workload)) {
+    // a name two wires give is reported by validation; the first one's value stays
+    for (const v of wireEnv(w, env)) {
+      if (vars.has(v.name)) continue;
+      vars.set(v.name, v);
+      varBy.set(v.name, w);
+    }
     if (isResource(w.to)) {
-      const resource = w.to as ResourceRef & { connection(env: Environment): ReturnType<Recipe['connection']> };
-      const conn = resource.connection(env);
-      const prefix = envPrefix(resource.node.id);
-      for (const [key, v] of Object.entries(conn.values)) vars.set(`${prefix}_${envKey(key)}`, envVar(`${prefix}_${envKey(key)}`, v));
-      peers.push(...conn.network);
-    } else {
-      const served = (w.to as ServingWorkload).served?.(env);
-      if (!served) continue;
-      const name = `${envPrefix(w.to.node.id)}_URL`;
-      vars.set(name, { name, value: `http://${served.serviceName}.${env.namespace}.svc:${served.servicePort}` });
-      egress.push({
-        to: [{ podSelector: { matchLabels: policySelector(w.to.name) } }],
-        ports: served.ports.map((p) => ({ protocol: p.protocol ?? 'TCP', port: k8s.IntOrString.fromNumber(p.port) })),
-      });
+      const resource = w.to as WiredResource;
+      if (resource.recipe(env)) peers.push(...resource.connection(env).network);
+      continue;
     }
+    const served = (w.to as unknown as Partial<ServingWorkload>).served?.(env);
+    if (!served) continue;
+    egress.push({
+      to: [{ podSelector: { matchLabels: policySelector(w.to.name) } }],
+      ports: served.ports.map((p) => ({ protocol: p.protocol ?? 'TCP', port: k8s.IntOrString.fromNumber(p.port) })),
+    });
   }
-  const annotations: Record<string, string> = {};
-  const podLabels: Record<string, string> = {};
-  const grouped = grantsByRecipe(workload, env);
-  if (grouped.size > 0) {
-    const scope = new Construct(ctx.scope, IDENTITY_SCOPE);
-    for (const [recipe, grants] of grouped) {
-      const binding = recipe.identity?.(workload, grants, { ...ctx, scope }) ?? {};
-      Object.assign(annotations, binding.serviceAccountAnnotations);
-      Object.assign(podLabels, binding.podLabels);
-      for (const [name, v] of Object.entries(binding.env ?? {})) vars.set(name, envVar(name, v));
-      peers.push(...(binding.network ?? []));
-    }
-  }
+  const identity = applyIdentities(workload, ctx, { vars, varBy, own, problems });
+  peers.push(...identity.network);
+  if (problems.all.length > 0) throw new Libk8sError(problems.all);
   for (const peer of peers) {
     const ports = peer.ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
     egress.push(peer.kind === 'pods'
@@ -148,8 +207,81 @@ export function deriveWiring(workload: AnyComponent & WorkloadRef, ctx: RenderCo
     env: [...vars.keys()].sort().map((k) => vars.get(k)!),
     egress: dedupe(egress),
     ingress,
-    identity: { serviceAccountAnnotations: annotations, podLabels },
+    identity: { serviceAccountAnnotations: identity.serviceAccountAnnotations, podLabels: identity.podLabels },
   };
+}
+
+/**
+ * Calls the identity() of each recipe that grants `workload` something in
+ * `ctx`'s environment, each in a scope of its own under the identity scope
+ * (two recipes may use the same construct ids), and merges what they give:
+ * ServiceAccount annotations, pod labels and environment variables (into
+ * `vars`). A key two sources set to different values is added to `problems`.
+ */
+function applyIdentities(workload: AnyComponent & WorkloadRef, ctx: RenderContext, into: {
+  readonly vars: Map<string, k8s.EnvVar>; readonly varBy: ReadonlyMap<string, Wire>; readonly own: OwnValues; readonly problems: ProblemList;
+}): Required<Pick<IdentityBinding, 'serviceAccountAnnotations' | 'podLabels' | 'network'>> {
+  const { vars, varBy, own, problems } = into;
+  const env = ctx.environment;
+  const annotations: Record<string, string> = {};
+  const podLabels: Record<string, string> = {};
+  const network: NetworkPeer[] = [];
+  const grouped = grantsByRecipe(workload, env);
+  if (grouped.size === 0) return { serviceAccountAnnotations: annotations, podLabels, network };
+  const scope = new Construct(ctx.scope, IDENTITY_SCOPE);
+  const first = [...grouped.keys()][0];
+  const wireOf = (g: Grant) => wiresFrom(workload).find((w) => w.to === g.resource)!;
+  const setBy = new Map<string, string>();
+  for (const [recipe, grants] of grouped) {
+    const binding = recipe.identity?.(workload, grants, { ...ctx, scope: new Construct(scope, recipe.name) }) ?? {};
+    const source = `the workload identity of recipe '${recipe.name}'`;
+    const label = `recipe '${recipe.name}' (for ${grants.map((g) => wireProp(wireOf(g))).join(', ')})`;
+    /** Adds the problem of `key` set to `value` here and to `before` by an earlier recipe. */
+    const conflict = (what: string, key: string, value: string, before: string, one: string) => problems.add(wireProp(wireOf(grants[0])),
+      `gets ${what} ${show(key)} ${value} from ${source}, but ${setBy.get(`${what}\u0000${key}`)} sets it to ${before}; ${one}`,
+      `provision every resource '${workload.node.id}' is granted in environment '${env.name}' with one recipe (e.g. recipes: { default: '${first.name}' }), or make the recipes' identities agree.`, env.name);
+    const merge = (what: string, target: Record<string, string>, values: Readonly<Record<string, string>> | undefined, one: string) => {
+      for (const [key, value] of Object.entries(values ?? {})) {
+        if (target[key] !== undefined && target[key] !== value) {
+          conflict(what, key, show(value), show(target[key]), one);
+        } else if (what === 'ServiceAccount annotation' && own.serviceAccountAnnotations?.[key] !== undefined && own.serviceAccountAnnotations[key] !== value) {
+          problems.add(`serviceAccountAnnotations.${key}`, `${show(own.serviceAccountAnnotations[key])} is also set by ${source}, to ${show(value)}, which would overwrite it`,
+            `remove it: the identity's value is the one its grants are on in environment '${env.name}'.`, env.name);
+        } else {
+          target[key] = value;
+          setBy.set(`${what}\u0000${key}`, label);
+        }
+      }
+    };
+    merge('ServiceAccount annotation', annotations, binding.serviceAccountAnnotations, 'a ServiceAccount has one value per annotation');
+    merge('pod label', podLabels, binding.podLabels, 'a pod has one value per label');
+    for (const [name, value] of Object.entries(binding.env ?? {})) {
+      const v = envVar(name, value);
+      const before = vars.get(name);
+      const differs = before !== undefined && JSON.stringify(before) !== JSON.stringify(v);
+      if (own.env?.has(name)) {
+        problems.add(own.env.get(name), `is also set by ${source}, which would overwrite it`,
+          `rename the variable, or drop it and use the one the identity provides in environment '${env.name}'.`, env.name);
+      } else if (differs && varBy.has(name)) {
+        const w = varBy.get(name)!;
+        problems.add(wireProp(w), `gives ${name}, which ${source} sets too, so one would overwrite the other`,
+          `rename '${w.to.node.id}' so its variables do not start with ${envPrefix(w.to.node.id)}_.`, env.name);
+      } else if (differs) {
+        conflict('environment variable', name, describeValue(v), describeValue(before!), 'a container has one value per variable');
+      } else {
+        vars.set(name, v);
+        setBy.set(`environment variable\u0000${name}`, label);
+      }
+    }
+    network.push(...(binding.network ?? []));
+  }
+  return { serviceAccountAnnotations: annotations, podLabels, network };
+}
+
+/** A variable's value in a message: the literal, or the Secret key it comes from. */
+function describeValue(v: k8s.EnvVar): string {
+  const ref = v.valueFrom?.secretKeyRef;
+  return ref ? `from Secret ${show(ref.name)} key ${show(ref.key)}` : show(v.value);
 }
 
 function dedupe<T>(rules: T[]): T[] {

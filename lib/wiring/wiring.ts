@@ -24,7 +24,7 @@ export interface Wire {
   readonly access: Access;
   /** The call that said it, for messages. */
   readonly via: 'connect' | 'sendTo' | 'queue';
-  /** Where the user's program said it. */
+  /** Where the user's program said it. @default - unknown (no user frame on the stack) */
   readonly location?: SourceLocation;
 }
 
@@ -98,7 +98,7 @@ export function wiresTo(c: AnyComponent): Wire[] {
  */
 export function checkWires(c: AnyComponent, problems: ProblemList): void {
   const at = (w: Wire) => (w.location ? ` (at ${formatLocation(w.location)})` : '');
-  const prop = (w: Wire) => (w.via === 'queue' ? 'queue' : `${w.via}(${w.to.node.id})`);
+  const prop = wireProp;
   const seen = new Map<AnyComponent, Wire>();
   for (const w of wiresFrom(c)) {
     if (w.to === c) {
@@ -126,6 +126,16 @@ export function checkWires(c: AnyComponent, problems: ProblemList): void {
         'let one side call the other and reply on the same connection, or put a Queue between them.');
     }
   }
+}
+
+/** The prop a wire's problems name: the call that made it, `connect(db)` or `sendTo(orders)`, or a QueueWorker's `queue`. */
+export function wireProp(w: Wire): string {
+  return w.via === 'queue' ? 'queue' : `${w.via}(${w.to.node.id})`;
+}
+
+/** A wire in a sentence: `connect(db)`, `sendTo(orders)`, or `its queue 'orders'`. */
+export function wireLabel(w: Wire): string {
+  return w.via === 'queue' ? `its queue '${w.to.node.id}'` : wireProp(w);
 }
 
 /** `orders` → `ORDERS`, `nightly-report` → `NIGHTLY_REPORT`: the prefix of a peer's environment variables. */

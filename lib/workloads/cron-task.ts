@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { RenderContext } from '../core/component';
 import { ProblemList, show } from '../core/errors';
-import { checkIntRange } from '../core/rules';
+import { checkBoolean, checkIntRange } from '../core/rules';
 import { PortProps } from './container';
 import { checkRunProps, JobBaseProps, RUN_POD, runJobSpec } from './task';
 import { Scope } from './web-service';
@@ -98,6 +98,7 @@ export interface CronTaskProps<E extends string = string> extends JobBaseProps {
 
 /** The objects a CronTask emits in one environment. */
 export interface CronTaskObjects extends PodObjects {
+  /** The CronJob that starts each run. */
   cronJob: k8s.KubeCronJob;
 }
 
@@ -189,10 +190,6 @@ export class CronTask<E extends string = string> extends Workload<CronTaskProps<
     const networkPolicy = this.renderNetworkPolicy(ctx, p, [], wiring);
     return { serviceAccount, configMap, cronJob, networkPolicy };
   }
-}
-
-function checkBoolean(problems: ProblemList, prop: string, value: unknown, env: string | undefined): void {
-  if (typeof value !== 'boolean') problems.add(prop, `${show(value)} is not true or false`, 'use true or false.', env);
 }
 
 // ---------------------------------------------------------------------------

@@ -80,7 +80,9 @@ export interface QueueWorkerProps<E extends string = string> extends WorkerBaseP
 
 /** The objects a QueueWorker emits in one environment. */
 export interface QueueWorkerObjects extends WorkloadObjects {
+  /** The KEDA ScaledObject that scales the Deployment on the queue's depth. */
   scaledObject: ApiObject;
+  /** How KEDA authenticates to read the depth (the workload identity or Secret references). */
   triggerAuthentication: ApiObject;
 }
 

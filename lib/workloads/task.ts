@@ -71,6 +71,7 @@ export interface TaskProps<E extends string = string> extends JobBaseProps {
 
 /** The objects a Task emits in one environment. */
 export interface TaskObjects extends PodObjects {
+  /** The Job of the run. */
   job: k8s.KubeJob;
 }
 

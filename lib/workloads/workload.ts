@@ -1,16 +1,15 @@
 import { createHash } from 'crypto';
-import { isIPv4, isIPv6 } from 'net';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { AnyComponent, Component, RenderContext } from '../core/component';
 import type { Access, ResourceRef } from '../core/recipe';
 import { checkWorkloadWiring, deriveWiring, DerivedWiring, ServingWorkload, wiredEnvNames } from '../wiring/derive';
-import { addWire, checkWires, isResource, wiresFrom } from '../wiring/wiring';
+import { addWire, checkWires, envPrefix, isResource, wireLabel, wireProp, wiresFrom } from '../wiring/wiring';
 import { ProblemList, show } from '../core/errors';
 import { policySelector, selectorLabels, standardLabels, versionLabel } from '../core/labels';
 import { SizeName } from '../core/platform';
-import { checkDnsLabel, checkImage, checkIntRange, checkMetadataMaps, checkPort, parseImage } from '../core/rules';
+import { checkDnsLabel, checkImage, checkIntRange, checkMetadataMaps, checkPort, cidrStrictlyInside, parseCidr, parseImage } from '../core/rules';
 import {
   checkContainer, checkEnv, checkProbes, checkResources, checkSize, ContainerProps, EnvValue, envVars, PortProps, probe, ProbesProps,
   resolveResources, resourceRequirements, ResourcesProps, restrictedSecurityContext, VolumeProps,
@@ -143,22 +142,30 @@ export interface ScalingProps {
 
 /** The props of a workload with one environment's overrides applied. */
 export interface Effective<P> {
+  /** The props with the overrides merged in. */
   readonly props: P;
+  /** The environment whose overrides they are. @default - none: the props as given */
   readonly environment?: string;
 }
 
 /** The objects every pod-running construct emits; subclasses add their controller. */
 export interface PodObjects {
+  /** The workload's own ServiceAccount (with its cloud identity's annotations). */
   serviceAccount: k8s.KubeServiceAccount;
+  /** Ingress and egress of its pods. */
   networkPolicy: k8s.KubeNetworkPolicy;
+  /** The `config` files. @default - none without `config` */
   configMap?: k8s.KubeConfigMap;
   [key: string]: ApiObject | undefined;
 }
 
 /** The objects every Deployment-based workload emits; subclasses add theirs. */
 export interface WorkloadObjects extends PodObjects {
+  /** The Deployment of its pods. */
   deployment: k8s.KubeDeployment;
+  /** Allows one pod at a time to be disrupted. */
   podDisruptionBudget: k8s.KubePodDisruptionBudget;
+  /** With `autoscale`. @default - none with a fixed replica count or an external autoscaler */
   horizontalPodAutoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
   [key: string]: ApiObject | undefined;
 }
@@ -177,8 +184,11 @@ export interface PodOptions {
 
 /** The objects of a pod-running construct before its controller. */
 export interface RenderedPod {
+  /** See PodObjects.serviceAccount. */
   readonly serviceAccount: k8s.KubeServiceAccount;
+  /** See PodObjects.configMap. @default - none without `config` */
   readonly configMap?: k8s.KubeConfigMap;
+  /** The pod template on the golden path. */
   readonly template: k8s.PodTemplateSpec;
 }
 
@@ -313,12 +323,46 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
           'connect to a WebService (it has a Service), a resource, or put a Queue between the two.');
       }
     }
-    const wired = wiredEnvNames(this);
-    for (const name of Object.keys(this.props.env ?? {})) {
-      const by = wired.get(name);
-      if (by) problems.add(`env.${name}`, `is also set by ${by}, which would overwrite it`, `rename the variable, or drop it and use the one ${by} provides.`);
-    }
+    this.checkWiredEnv(problems);
     checkWorkloadWiring(this, problems);
+  }
+
+  /**
+   * Variables the wiring would give twice, in any environment: two wires
+   * that give one name (ids like `orders-db` and `orders--db` make one
+   * prefix), and a name of the props' `env` or an override's `env` that a
+   * wire gives too. Each is reported once.
+   */
+  private checkWiredEnv(problems: ProblemList): void {
+    const reported = new Set<string>();
+    const once = (prop: string, message: string, fix: string, env?: string) => {
+      const key = JSON.stringify([prop, message, env]);
+      if (reported.has(key)) return;
+      reported.add(key);
+      problems.add(prop, message, fix, env);
+    };
+    const overrides = (this.props.overrides ?? {}) as Record<string, WorkloadOverrides | undefined>;
+    for (const env of this.app.environments) {
+      const { names, clashes } = wiredEnvNames(this, env);
+      for (const { first, second, names: both } of clashes) {
+        const [a, b] = [first.to.node.id, second.to.node.id];
+        const prefix = envPrefix(a);
+        once(wireProp(second), `gives ${both.join(', ')}, which ${wireLabel(first)} gives too, so one would overwrite the other`,
+          prefix === envPrefix(b) ? `rename '${a}' or '${b}': both ids make the prefix ${prefix}_.` : `rename '${a}' or '${b}' so their variables differ.`);
+      }
+      const own: [Readonly<Record<string, unknown>> | undefined, string, string | undefined][] = [
+        [this.props.env, 'env', undefined],
+        [overrides[env.name]?.env, `overrides.${env.name}.env`, env.name],
+      ];
+      for (const [vars, prop, only] of own) {
+        for (const name of Object.keys(vars ?? {})) {
+          const w = names.get(name);
+          if (!w) continue;
+          const by = wireLabel(w);
+          once(`${prop}.${name}`, `is also set by ${by}, which would overwrite it`, `rename the variable, or drop it and use the one ${by} provides.`, only);
+        }
+      }
+    }
   }
 
   private checkOverrides(problems: ProblemList): void {
@@ -512,7 +556,13 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
 
   /** The wiring of this workload in `ctx`'s environment: env, NetworkPolicy rules, identity. */
   protected wiring(ctx: RenderContext): DerivedWiring {
-    return deriveWiring(this, ctx);
+    const name = ctx.environment.name;
+    const override = (this.props.overrides as Record<string, WorkloadOverrides | undefined> | undefined)?.[name];
+    const env = new Map<string, string>([
+      ...Object.keys(this.props.env ?? {}).map((k): [string, string] => [k, `env.${k}`]),
+      ...Object.keys(override?.env ?? {}).map((k): [string, string] => [k, `overrides.${name}.env.${k}`]),
+    ]);
+    return deriveWiring(this, ctx, { env, serviceAccountAnnotations: this.props.serviceAccountAnnotations });
   }
 
   /** Renders the objects every Deployment-based workload has; subclasses add Service, routes, autoscalers. */
@@ -639,26 +689,4 @@ function checkMountPaths(problems: ProblemList, mounts: readonly (readonly [stri
     if (other) problems.add(prop, `${show(path)} is also the mount path of ${other}; Kubernetes rejects two mounts at one path`, 'mount it at another path.');
     else seen.set(path, prop);
   }
-}
-
-interface Cidr { readonly bits: bigint; readonly prefix: number; readonly width: number }
-
-/** Parses an IPv4 or IPv6 CIDR the way the API server's NetworkPolicy validation accepts it. */
-function parseCidr(value: unknown): Cidr | undefined {
-  const m = typeof value === 'string' ? /^([0-9a-fA-F.:]+)\/(\d{1,3})$/.exec(value) : null;
-  if (!m) return undefined;
-  const prefix = Number(m[2]);
-  if (isIPv4(m[1])) return prefix <= 32 ? { bits: m[1].split('.').reduce((a, o) => (a << 8n) | BigInt(o), 0n), prefix, width: 32 } : undefined;
-  if (!isIPv6(m[1]) || m[1].includes('.') || prefix > 128) return undefined;
-  const [head, tail] = m[1].split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
-  return { bits: groups.reduce((a, g) => (a << 16n) | BigInt(parseInt(g, 16)), 0n), prefix, width: 128 };
-}
-
-/** Whether `inner` is a strictly smaller block inside `outer`. */
-function cidrStrictlyInside(inner: Cidr, outer: Cidr): boolean {
-  const shift = BigInt(outer.width - outer.prefix);
-  return inner.width === outer.width && inner.prefix > outer.prefix && inner.bits >> shift === outer.bits >> shift;
 }

@@ -559,6 +559,15 @@ describe('crossplane-aws: check()', () => {
     expect(renderError(digits)).toContain(`'id' "7shop-prod-db" (the RDS instance identifier) is 13 characters long; RDS allows at most 63 letters, digits and hyphens, starting with a letter, without '--' or a trailing hyphen. Fix: use a shorter id, app name, environment name or namePrefix (a namePrefix that starts with a letter fixes the first character).`);
   });
 
+  test("an RDS identifier or ElastiCache id with '--' says so, not its length, and how to fix it", () => {
+    const app = cloudApp();
+    new Postgres(app, 'orders--db');
+    new Redis(app, 'session--cache');
+    const message = renderError(app);
+    expect(message).toContain(`'id' "acme-shop-prod-orders--db" (the RDS instance identifier) contains '--', which RDS does not allow. Fix: use an id (and app name, environment name and namePrefix) without '--', e.g. "orders-db".`);
+    expect(message).toContain(`'id' "acme-shop-prod-session--cache" (the ElastiCache replication group id) contains '--', which ElastiCache does not allow. Fix: use an id (and app name, environment name and namePrefix) without '--', e.g. "session-cache".`);
+  });
+
   test('an ElastiCache replication group id over 40 characters', () => {
     const app = cloudApp();
     new Redis(app, 'session-cache-for-storefront');

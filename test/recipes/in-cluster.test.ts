@@ -287,6 +287,29 @@ describe('options', () => {
     expect(renderError(app)).toContain("'inCluster images.bucket' \"versity/versitygw:latest\" uses the mutable tag \"latest\"");
   });
 
+  test('a storageClassName or KEDA selector the API server would reject is a problem of every resource it would reach, all in one run', () => {
+    const app = newApp({ storageClassName: 'Fast SSD', keda: { namespace: 'KEDA', podLabels: { 'app name': 'keda' } } });
+    new Postgres(app, 'db');
+    new Queue(app, 'orders');
+    const message = renderError(app);
+    expect(message).toContain("Postgres 'db' (shop/db) [environment 'dev']: 'inCluster storageClassName' \"Fast SSD\" is not a StorageClass name");
+    expect(message).toContain("Queue 'orders' (shop/orders) [environment 'dev']: 'inCluster keda.namespace' \"KEDA\" is not a namespace name");
+    expect(message).toContain("Queue 'orders' (shop/orders) [environment 'dev']: 'inCluster keda.podLabels' \"app name\" is not a valid label key");
+  });
+
+  test('an id that starts with a digit is a problem: it names the Service of the stand-in, a DNS-1035 label', () => {
+    const app = newApp();
+    new Queue(app, '1q');
+    expect(renderError(app)).toContain("Queue '1q' (shop/1q) [environment 'dev']: 'id' \"1q\" starts with a digit, but recipe 'in-cluster' names the stand-in's Service after it, and a Service name must start with a letter (DNS-1035 label). Fix: use an id like \"q-1q\", or select another recipe for queue in environment 'dev'.");
+  });
+
+  test('an id longer than 52 characters is a problem: the StatefulSet controller could not label its pod', () => {
+    const app = newApp();
+    const id = `orders-${'x'.repeat(46)}`;
+    new Queue(app, id);
+    expect(renderError(app)).toContain(`Queue '${id}' (shop/${id}) [environment 'dev']: 'id' "${id}" is 53 characters long, but recipe 'in-cluster' names a StatefulSet after it, whose controller labels each pod with the name and an 11-character revision hash, a label value of at most 63. Fix: use an id of at most 52 characters, or select another recipe for queue in environment 'dev'.`);
+  });
+
   test('contradictory options throw at once, naming the option', () => {
     expect(() => inCluster({ storageGiB: 0 })).toThrow("inCluster: 'storageGiB' 0 is not a whole number of GiB from 1 to 65536.");
     expect(() => inCluster({ region: 'Mars' })).toThrow("inCluster: 'region' \"Mars\" is not an AWS region name.");

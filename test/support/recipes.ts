@@ -8,7 +8,7 @@ import { Recipe, ResourceRef } from 'libk8s';
  * queues with a made-up KEDA trigger.
  */
 export function testRecipe(name = 'test-cloud', options: { identity?: boolean; scaler?: boolean } = {}): Recipe {
-  const keysOf = (r: ResourceRef) => (r as ResourceRef & { connectionKeys: readonly string[] }).connectionKeys;
+  const keysOf = (r: ResourceRef) => r.connectionKeys;
   const ports: Record<string, number> = { postgres: 5432, redis: 6379, queue: 443, bucket: 443 };
   const recipe: Recipe = {
     name,

@@ -1,4 +1,4 @@
-import { App, azureWorkloadIdentity, Bucket, external, gkeWorkloadIdentity, Postgres, Queue, Redis, WebService, Worker } from 'libk8s';
+import { App, azureWorkloadIdentity, Bucket, crossplaneAws, external, gkeWorkloadIdentity, Libk8sError, Postgres, Queue, Redis, WebService, Worker } from 'libk8s';
 import { manifests, newApp, only, renderError } from '../support/apps';
 import { testRecipe } from '../support/recipes';
 
@@ -107,6 +107,44 @@ describe('wiring errors', () => {
     expect(renderError(app)).toContain("'env.DB_HOST' is also set by connect(db), which would overwrite it.");
   });
 
+  test('two resources whose ids give one prefix are an error naming both, not a silent overwrite', () => {
+    const app = cloudApp();
+    const a = new Postgres(app, 'orders-db');
+    const b = new Postgres(app, 'orders--db');
+    new WebService(app, 'api', { image: IMAGE }).connect(a).connect(b);
+    const message = renderError(app);
+    expect(message).toContain("WebService 'api' (shop/api): 'connect(orders--db)' gives ORDERS_DB_DATABASE, ORDERS_DB_HOST, ORDERS_DB_PASSWORD, ORDERS_DB_PORT, ORDERS_DB_USERNAME, which connect(orders-db) gives too, so one would overwrite the other. Fix: rename 'orders-db' or 'orders--db': both ids make the prefix ORDERS_DB_.");
+    expect(message.match(/gives too/g)).toHaveLength(1);
+  });
+
+  test("a per-environment override's variable the wiring also sets names the environment", () => {
+    const app = cloudApp();
+    const db = new Postgres(app, 'db');
+    new WebService(app, 'api', { image: IMAGE, overrides: { prod: { env: { DB_HOST: 'localhost' } } } }).connect(db);
+    expect(renderError(app)).toContain("WebService 'api' (shop/api) [environment 'prod']: 'overrides.prod.env.DB_HOST' is also set by connect(db), which would overwrite it.");
+  });
+
+  test('a variable the workload identity also sets is an error in each environment where it does, with every other one', () => {
+    const app = newApp();
+    const orders = new Queue(app, 'orders');
+    new WebService(app, 'api', { image: IMAGE, env: { AWS_REGION: 'eu-west-1' } }).sendTo(orders);
+    new WebService(app, 'web', { image: IMAGE, overrides: { dev: { env: { AWS_REGION: 'eu-west-1' } } } }).sendTo(orders);
+    let error: unknown;
+    try { app.render(); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(Libk8sError);
+    expect((error as Libk8sError).problems.map((p) => `${p.id} ${p.environment} ${p.prop}: ${p.message}`)).toEqual([
+      "api dev env.AWS_REGION: is also set by the workload identity of recipe 'in-cluster', which would overwrite it",
+      "web dev overrides.dev.env.AWS_REGION: is also set by the workload identity of recipe 'in-cluster', which would overwrite it",
+    ]);
+  });
+
+  test("a resource's variable the workload identity also sets is an error, not a silent overwrite", () => {
+    const app = newApp();
+    const aws = new Queue(app, 'aws');
+    new WebService(app, 'api', { image: IMAGE }).sendTo(aws);
+    expect(renderError(app)).toContain("WebService 'api' (shop/api) [environment 'dev']: 'sendTo(aws)' gives AWS_REGION, which the workload identity of recipe 'in-cluster' sets too, so one would overwrite the other. Fix: rename 'aws' so its variables do not start with AWS_.");
+  });
+
   test('a target from another app', () => {
     const app = cloudApp();
     const other = newApp({ name: 'billing' });
@@ -169,10 +207,58 @@ describe('Argo CD ordering', () => {
     expect(only(list, 'Deployment').metadata.annotations).toBeUndefined();
   });
 
+  test("a custom resource keeps the user's own sync options and gains SkipDryRunOnMissingResource", () => {
+    const app = newApp();
+    new WebService(app, 'storefront', { image: IMAGE, route: {}, annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false, Replace=true' } });
+    expect(only(manifests(app), 'HTTPRoute').metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Replace=true,SkipDryRunOnMissingResource=true');
+    const twice = newApp();
+    new WebService(twice, 'storefront', { image: IMAGE, route: {}, annotations: { 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' } });
+    expect(only(manifests(twice), 'HTTPRoute').metadata.annotations['argocd.argoproj.io/sync-options']).toBe('SkipDryRunOnMissingResource=true');
+  });
+
   test('platform.argoCdAnnotations false leaves them out', () => {
     const app = newApp({ platform: { recipes: [testRecipe()], environmentRecipes: { '*': 'test-cloud' }, argoCdAnnotations: false } });
     new Queue(app, 'orders');
     expect(only(manifests(app), 'TestResource').metadata.annotations).toBeUndefined();
+  });
+});
+
+describe('workload identities from two recipes in one environment', () => {
+  const roleArn = (arn: string) => external({ identity: () => ({ serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': arn } }) });
+
+  test('a ServiceAccount annotation they set differently is an error naming both recipes, not last-wins', () => {
+    const app = newApp({ platform: { recipes: [roleArn('arn:aws:iam::111122223333:role/files')] }, environments: {
+      dev: { recipes: { default: 'crossplane-aws', bucket: 'external' } }, prod: { recipes: { default: 'crossplane-aws', bucket: 'external' } },
+    } });
+    new WebService(app, 'api', { image: IMAGE }).sendTo(new Queue(app, 'orders')).connect(new Bucket(app, 'files'));
+    const message = renderError(app);
+    for (const env of ['dev', 'prod']) {
+      expect(message).toContain(`WebService 'api' (shop/api) [environment '${env}']: 'connect(files)' gets ServiceAccount annotation "eks.amazonaws.com/role-arn" "arn:aws:iam::111122223333:role/files" from the workload identity of recipe 'external', but recipe 'crossplane-aws' (for sendTo(orders)) sets it to "arn:aws:iam::123456789012:role/shop-${env}-api"; a ServiceAccount has one value per annotation. Fix: provision every resource 'api' is granted in environment '${env}' with one recipe (e.g. recipes: { default: 'crossplane-aws' }), or make the recipes' identities agree.`);
+    }
+  });
+
+  test('the same annotation with the same value is no conflict', () => {
+    const app = newApp({ platform: { recipes: [roleArn('arn:aws:iam::123456789012:role/shop-prod-api')] }, environments: {
+      prod: { recipes: { default: 'crossplane-aws', bucket: 'external' } },
+    } } as never);
+    new WebService(app, 'api', { image: IMAGE }).sendTo(new Queue(app, 'orders')).connect(new Bucket(app, 'files'));
+    expect(only(manifests(app), 'ServiceAccount', 'api').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop-prod-api' });
+  });
+
+  test("a serviceAccountAnnotations value the identity sets differently is an error, not silently replaced", () => {
+    const app = newApp();
+    new WebService(app, 'api', { image: IMAGE, serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/legacy' } }).sendTo(new Queue(app, 'orders'));
+    expect(renderError(app)).toContain("WebService 'api' (shop/api) [environment 'prod']: 'serviceAccountAnnotations.eks.amazonaws.com/role-arn' \"arn:aws:iam::123456789012:role/legacy\" is also set by the workload identity of recipe 'crossplane-aws', to \"arn:aws:iam::123456789012:role/shop-prod-api\", which would overwrite it.");
+  });
+
+  test('two recipes that both make identity objects get a problem, not a crash of the construct tree', () => {
+    const app = newApp({ platform: { recipes: [{ ...crossplaneAws({ region: 'eu-west-1' }), name: 'aws-eu' }] }, environments: {
+      prod: { recipes: { default: 'crossplane-aws', bucket: 'aws-eu' } },
+    } } as never);
+    new WebService(app, 'api', { image: IMAGE }).sendTo(new Queue(app, 'orders')).connect(new Bucket(app, 'files'));
+    const message = renderError(app);
+    expect(message).not.toContain('There is already a Construct');
+    expect(message).toContain("WebService 'api' (shop/api) [environment 'prod']: emits Role 'api' twice.");
   });
 });
 

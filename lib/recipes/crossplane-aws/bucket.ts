@@ -1,6 +1,6 @@
 import type { Environment } from '../../core/environment';
 import { ProblemList } from '../../core/errors';
-import type { Connection, RecipeContext, ResourceRef } from '../../core/recipe';
+import { Connection, RecipeContext, ResourceRef, secretValues } from '../../core/recipe';
 import type { BucketSpec } from '../../resources/bucket';
 import { API, connectionSecret, managedResource } from './managed';
 import { bucketArn, bucketName, s3Endpoint } from './names';
@@ -36,7 +36,7 @@ export function bucketConnection(o: ResolvedOptions, bucket: ResourceRef, env: E
   return {
     secretName: `${bucket.name}-connection`,
     // from the connection Secret libk8s writes, like every recipe, so app config is the same everywhere
-    values: Object.fromEntries(Object.keys(v).map((key) => [key, { secret: `${bucket.name}-connection`, key }])),
+    values: secretValues(`${bucket.name}-connection`, Object.keys(v)),
     network: [{ kind: 'cidr', cidrs: o.apiCidrs, ports: [443] }],
     ids: { arn: v.arn, name: v.name },
   };

@@ -22,9 +22,13 @@ const VERSION = '2012-10-17';
 
 /** One statement of the permission policy, before it is written as JSON. */
 export interface PolicyStatement {
+  /** `<Access><ResourceId>` in PascalCase, numbered when two would be equal. */
   readonly Sid: string;
+  /** Always Allow: the policy grants exactly what the wiring says. */
   readonly Effect: 'Allow';
+  /** The actions, sorted. */
   readonly Action: readonly string[];
+  /** The resource's ARN (and, for a bucket, its objects). */
   readonly Resource: readonly string[];
 }
 

@@ -30,27 +30,36 @@ export const RETAIN_POLICIES: readonly string[] = ['Observe', 'Create', 'Update'
 
 /** Metadata as Component.standardMetadata returns it. */
 export interface Metadata {
+  /** `metadata.name`. */
   readonly name: string;
+  /** The environment's namespace. */
   readonly namespace: string;
+  /** The standard labels. */
   readonly labels: Record<string, string>;
+  /** The environment's annotations. @default - none */
   readonly annotations?: Record<string, string>;
 }
 
 /** One managed resource. */
 export interface ManagedResourceProps {
+  /** One of {@link API}. */
   readonly apiVersion: string;
+  /** The managed resource kind, e.g. `Queue`. */
   readonly kind: string;
+  /** Its metadata (the external-name annotation is added here). */
   readonly metadata: Metadata;
   /**
    * The cloud identifier, for resources whose provider config reads it from
    * the external-name annotation (name or parameter as identifier); omitted
    * where the provider assigns the identifier (SQS queue URL, RDS resource id).
+   * @default - none: the provider assigns it
    */
   readonly externalName?: string;
+  /** `spec.forProvider`; undefined values are left out. */
   readonly forProvider: Record<string, unknown>;
-  /** Keep the cloud resource when the managed resource goes (no Delete policy). */
+  /** Keep the cloud resource when the managed resource goes (no Delete policy). @default false */
   readonly retain?: boolean;
-  /** The Secret (same namespace) the provider writes connection details to. */
+  /** The Secret (same namespace) the provider writes connection details to. @default - none */
   readonly connectionSecret?: string;
 }
 

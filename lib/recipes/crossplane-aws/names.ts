@@ -112,22 +112,12 @@ export function checkCloudNames(o: ResolvedOptions, resource: ResourceRef, env: 
       }
       break;
     }
-    case 'postgres': {
-      const id = dbIdentifier(o, resource, env);
-      if (id.length > 63 || !RDS_IDENTIFIER.test(id) || id.endsWith('-')) {
-        add(`${show(id)} (the RDS instance identifier) is ${id.length} characters long; RDS allows at most 63 letters, digits and hyphens, starting with a letter, without '--' or a trailing hyphen`,
-          `${FIX}${/^[a-zA-Z]/.test(id) ? '' : ' (a namePrefix that starts with a letter fixes the first character)'}.`);
-      }
+    case 'postgres':
+      checkIdentifier(add, dbIdentifier(o, resource, env), resource.node.id, 'RDS instance identifier', 'RDS', 63);
       break;
-    }
-    case 'redis': {
-      const id = replicationGroupId(o, resource, env);
-      if (id.length > 40 || !RDS_IDENTIFIER.test(id) || id.endsWith('-')) {
-        add(`${show(id)} (the ElastiCache replication group id) is ${id.length} characters long; ElastiCache allows at most 40 letters, digits and hyphens, starting with a letter, without '--' or a trailing hyphen`,
-          `${FIX}${/^[a-zA-Z]/.test(id) ? '' : ' (a namePrefix that starts with a letter fixes the first character)'}.`);
-      }
+    case 'redis':
+      checkIdentifier(add, replicationGroupId(o, resource, env), resource.node.id, 'ElastiCache replication group id', 'ElastiCache', 40);
       break;
-    }
     case 'bucket': {
       const name = bucketName(o, resource, env);
       const reserved = S3_RESERVED_PREFIXES.find((p) => name.startsWith(p)) ?? S3_RESERVED_SUFFIXES.find((s) => name.endsWith(s));
@@ -139,5 +129,20 @@ export function checkCloudNames(o: ResolvedOptions, resource: ResourceRef, env: 
     }
     default:
       break;
+  }
+}
+
+/**
+ * An RDS instance identifier or ElastiCache replication group id: at most
+ * `max` letters, digits and hyphens, starting with a letter, without '--' or
+ * a trailing hyphen.
+ */
+function checkIdentifier(add: (message: string, fix: string) => void, name: string, id: string, what: string, service: string, max: number): void {
+  if (name.length <= max && /^[a-zA-Z]/.test(name) && name.includes('--')) {
+    add(`${show(name)} (the ${what}) contains '--', which ${service} does not allow`,
+      `use an id (and app name, environment name and namePrefix) without '--', e.g. ${show(id.replace(/-{2,}/g, '-'))}.`);
+  } else if (name.length > max || !RDS_IDENTIFIER.test(name) || name.endsWith('-')) {
+    add(`${show(name)} (the ${what}) is ${name.length} characters long; ${service} allows at most ${max} letters, digits and hyphens, starting with a letter, without '--' or a trailing hyphen`,
+      `${FIX}${/^[a-zA-Z]/.test(name) ? '' : ' (a namePrefix that starts with a letter fixes the first character)'}.`);
   }
 }

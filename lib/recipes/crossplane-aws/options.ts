@@ -1,5 +1,6 @@
 import type { Environment } from '../../core/environment';
 import { ProblemList, show } from '../../core/errors';
+import { parseCidr } from '../../core/rules';
 import type { ResourceRef } from '../../core/recipe';
 import type { ResourceSize } from '../../resources/resource';
 
@@ -111,18 +112,31 @@ export interface CrossplaneAwsOptions {
 
 /** The options with every default resolved. */
 export interface ResolvedOptions {
+  /** See CrossplaneAwsOptions.accountId. */
   readonly accountId: string;
+  /** See CrossplaneAwsOptions.region. */
   readonly region: string;
+  /** See CrossplaneAwsOptions.oidcProvider. */
   readonly oidcProvider: string;
+  /** See CrossplaneAwsOptions.providerConfig. */
   readonly providerConfig: ProviderConfigRef;
+  /** See CrossplaneAwsOptions.namePrefix. */
   readonly namePrefix: string;
+  /** See CrossplaneAwsOptions.vpcCidrs. */
   readonly vpcCidrs: readonly string[];
+  /** See CrossplaneAwsOptions.apiCidrs. */
   readonly apiCidrs: readonly string[];
+  /** See CrossplaneAwsOptions.dbSubnetGroupName. @default - none */
   readonly dbSubnetGroupName?: string;
+  /** See CrossplaneAwsOptions.cacheSubnetGroupName. @default - none */
   readonly cacheSubnetGroupName?: string;
+  /** See CrossplaneAwsOptions.securityGroupIds. @default - none */
   readonly securityGroupIds?: readonly string[];
+  /** See CrossplaneAwsOptions.kedaOperatorRoleArn. */
   readonly kedaOperatorRoleArn: string;
+  /** See CrossplaneAwsOptions.postgresInstanceClasses. */
   readonly postgresInstanceClasses: Readonly<Record<ResourceSize, string>>;
+  /** See CrossplaneAwsOptions.redisNodeTypes. */
   readonly redisNodeTypes: Readonly<Record<ResourceSize, string>>;
   /** `aws`, `aws-cn` or `aws-us-gov`: the ARN partition of the region. */
   readonly partition: string;
@@ -198,7 +212,7 @@ export function checkOptions(o: ResolvedOptions, env: Environment, problems: Pro
   }
   for (const [name, list] of [['vpcCidrs', o.vpcCidrs], ['apiCidrs', o.apiCidrs]] as const) {
     if (!Array.isArray(list) || list.length === 0) add(name, 'is empty, so connecting workloads would get no egress', `list at least one CIDR block ${FIX_WHERE}.`);
-    else list.forEach((c, i) => { if (!isCidr(c)) add(`${name}[${i}]`, `${show(c)} is not a CIDR block`, `use a block like '10.0.0.0/16' ${FIX_WHERE}.`); });
+    else list.forEach((c, i) => { if (!parseCidr(c)) add(`${name}[${i}]`, `${show(c)} is not a CIDR block`, `use a block like '10.0.0.0/16' ${FIX_WHERE}.`); });
   }
   if (!ROLE_ARN.test(o.kedaOperatorRoleArn)) {
     add('kedaOperatorRoleArn', `${show(o.kedaOperatorRoleArn)} is not an IAM role ARN`, `use the ARN of the KEDA operator's role, e.g. 'arn:aws:iam::${o.accountId}:role/keda-operator', ${FIX_WHERE}.`);
@@ -216,20 +230,6 @@ export function checkOptions(o: ResolvedOptions, env: Environment, problems: Pro
       }
     }
   }
-}
-
-/** An IPv4 or IPv6 CIDR block. */
-export function isCidr(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(value);
-  if (!m) return false;
-  const prefix = Number(m[2]);
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(m[1])) return prefix <= 32 && m[1].split('.').every((o) => Number(o) <= 255);
-  if (!m[1].includes(':') || prefix > 128) return false;
-  const halves = m[1].split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((h) => (h ? h.split(':') : []));
-  return groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g)) && (halves.length === 2 ? groups.length < 8 : groups.length === 8);
 }
 
 /** The resource's cloud name: `<namePrefix><app>-<environment>-<id>`. */

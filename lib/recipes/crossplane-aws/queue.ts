@@ -1,5 +1,5 @@
 import type { Environment } from '../../core/environment';
-import type { Connection, QueueScaler, RecipeContext, ResourceRef } from '../../core/recipe';
+import { Connection, QueueScaler, RecipeContext, ResourceRef, secretValues } from '../../core/recipe';
 import type { QueueSpec } from '../../resources/queue';
 import { API, connectionSecret, managedResource } from './managed';
 import { queueArn, queueName, queueUrl, sqsEndpoint } from './names';
@@ -29,7 +29,7 @@ export function queueConnection(o: ResolvedOptions, queue: ResourceRef, env: Env
   return {
     secretName: `${queue.name}-connection`,
     // from the connection Secret libk8s writes, like every recipe, so app config is the same everywhere
-    values: Object.fromEntries(Object.keys(v).map((key) => [key, { secret: `${queue.name}-connection`, key }])),
+    values: secretValues(`${queue.name}-connection`, Object.keys(v)),
     network: [{ kind: 'cidr', cidrs: o.apiCidrs, ports: [443] }],
     ids,
   };

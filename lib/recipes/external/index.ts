@@ -1,7 +1,7 @@
-import type { Grant, IdentityBinding, Recipe, ResourceRef, ResourceType, WorkloadRef } from '../../core/recipe';
-import type { ProblemList } from '../../core/errors';
+import { Grant, IdentityBinding, Recipe, ResourceRef, ResourceType, secretValues, WorkloadRef } from '../../core/recipe';
+import { ProblemList, show } from '../../core/errors';
 import type { Environment } from '../../core/environment';
-import { checkDnsSubdomain } from '../../core/rules';
+import { checkDnsSubdomain, parseCidr } from '../../core/rules';
 
 /** Options of the `external` recipe: resources that already exist, provisioned outside libk8s. */
 export interface ExternalOptions {
@@ -49,18 +49,24 @@ export function external(options: ExternalOptions = {}): Recipe {
     provides: ['queue', 'postgres', 'redis', 'bucket'] as ResourceType[],
     check(resource: ResourceRef, env: Environment, problems: ProblemList): void {
       const secret = options.secrets?.[resource.node.id];
-      if (secret !== undefined) checkDnsSubdomain(problems, `recipe 'external' secrets.${resource.node.id}`, secret);
-      if (ports[resource.resourceType] === undefined) {
+      if (secret !== undefined) checkDnsSubdomain(problems, `external.secrets.${resource.node.id}`, secret);
+      const add = (prop: string, message: string, fix: string) => problems.add(`external.${prop}`, message, `${fix} in the platform's external({ ... }).`, env.name);
+      const port = ports[resource.resourceType];
+      if (port === undefined) {
         problems.add(undefined, `has no port for type ${resource.resourceType} in recipe 'external' (environment '${env.name}')`,
           `pass external({ ports: { ${resource.resourceType}: <port> } }).`, env.name);
+      } else if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        add(`ports.${resource.resourceType}`, `${show(port)} is out of range 1-65535`, `use the port ${resource.resourceType} is served on`);
       }
+      // connecting workloads' NetworkPolicy egress goes to these blocks; the API server rejects one that is not a CIDR
+      if (!Array.isArray(cidrs) || cidrs.length === 0) add('cidrs', 'is empty, so connecting workloads would get no egress', 'list at least one CIDR block');
+      else cidrs.forEach((c, i) => { if (!parseCidr(c)) add(`cidrs[${i}]`, `${show(c)} is not a CIDR block`, "use a block like '10.0.0.0/16'"); });
     },
     connection(resource) {
-      const keys = (resource as ResourceRef & { connectionKeys: readonly string[] }).connectionKeys;
       const secret = secretOf(resource);
       return {
         secretName: secret,
-        values: Object.fromEntries(keys.map((key) => [key, { secret, key }])),
+        values: secretValues(secret, resource.connectionKeys),
         network: [{ kind: 'cidr', cidrs, ports: [ports[resource.resourceType] ?? 443] }],
         ids: {},
       };

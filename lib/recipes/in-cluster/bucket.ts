@@ -1,8 +1,7 @@
 import type { Environment } from '../../core/environment';
-import { policySelector } from '../../core/labels';
 import type { Connection, RecipeContext, ResourceRef } from '../../core/recipe';
-import { connectionSecretName, credentialsSecretName, ResolvedOptions, serviceHost } from './options';
-import { connectionSecret, credentialsSecret, Probes, renderStandIn, secretEnv } from './standin';
+import { credentialsSecretName, ResolvedOptions, serviceHost } from './options';
+import { connectionSecret, credentialsSecret, Probes, renderStandIn, standInConnection, secretEnv } from './standin';
 
 /**
  * A Bucket as Versity's S3 gateway (versitygw) on its posix backend: every
@@ -38,13 +37,7 @@ export function bucketValues(bucket: ResourceRef, env: Environment, region: stri
 
 /** How workloads use a Bucket stand-in. */
 export function bucketConnection(bucket: ResourceRef, _env: Environment): Connection {
-  const secret = connectionSecretName(bucket.name);
-  return {
-    secretName: secret,
-    values: Object.fromEntries(['name', 'region', 'endpoint', 'arn'].map((key) => [key, { secret, key }])),
-    network: [{ kind: 'pods', selector: policySelector(bucket.name), ports: [BUCKET_PORT] }],
-    ids: { arn: `arn:aws:s3:::${bucketName(bucket)}` },
-  };
+  return standInConnection(bucket, BUCKET_PORT, { arn: `arn:aws:s3:::${bucketName(bucket)}` });
 }
 
 /** Creates the Bucket stand-in's objects. */

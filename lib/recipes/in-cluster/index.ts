@@ -1,8 +1,8 @@
 import type { RenderContext } from '../../core/component';
 import type { Environment } from '../../core/environment';
-import type { ProblemList } from '../../core/errors';
+import { ProblemList, show } from '../../core/errors';
 import type { Connection, ConnectionValue, Grant, IdentityBinding, QueueScaler, Recipe, RecipeContext, RecipeWaiver, ResourceRef, WorkloadRef } from '../../core/recipe';
-import { checkImage } from '../../core/rules';
+import { checkImage, isDnsLabel, isDnsSubdomain, isKey, isLabelValue } from '../../core/rules';
 import type { PostgresSpec } from '../../resources/postgres';
 import type { RedisSpec } from '../../resources/redis';
 import { bucketConnection, provisionBucket } from './bucket';
@@ -46,6 +46,10 @@ export function inCluster(options: InClusterOptions = {}): Recipe {
 
 /** The queue and bucket stand-ins take AWS SDK requests; the SDK needs some credentials to sign them. */
 const AWS_TYPES = ['queue', 'bucket'];
+/** The StatefulSet controller labels each pod `controller-revision-hash: <name>-<10-character hash>`, a 63-character label value. */
+const STATEFULSET_NAME_MAX = 52;
+/** The stand-ins that keep their data on a PersistentVolumeClaim of `storageClassName`. */
+const VOLUME_TYPES = ['postgres', 'bucket'];
 
 class InClusterRecipe implements Recipe {
   public readonly name = 'in-cluster';
@@ -53,10 +57,38 @@ class InClusterRecipe implements Recipe {
 
   constructor(private readonly options: ResolvedOptions) {}
 
-  /** A configured image that is not pinned is a problem of every resource it would run. */
-  public check(resource: ResourceRef, _env: Environment, problems: ProblemList): void {
+  /**
+   * A configured image that is not pinned, or a storage class or KEDA
+   * selector the API server would reject, is a problem of every resource it
+   * would reach; so is an id that cannot name the stand-in's Service.
+   */
+  public check(resource: ResourceRef, env: Environment, problems: ProblemList): void {
     const image = this.imageOf(resource);
     if (image !== undefined) checkImage(problems, `inCluster images.${resource.resourceType}`, image);
+    const id = resource.node.id;
+    if (/^[0-9]/.test(id)) {
+      problems.add('id', `${show(id)} starts with a digit, but recipe 'in-cluster' names the stand-in's Service after it, and a Service name must start with a letter (DNS-1035 label)`,
+        `use an id like ${show(`${resource.resourceType[0]}-${id}`.slice(0, 63))}, or select another recipe for ${resource.resourceType} in environment '${env.name}'.`, env.name);
+    }
+    if (id.length > STATEFULSET_NAME_MAX && id.length <= 63) {
+      problems.add('id', `${show(id)} is ${id.length} characters long, but recipe 'in-cluster' names a StatefulSet after it, whose controller labels each pod with the name and an 11-character revision hash, a label value of at most 63`,
+        `use an id of at most ${STATEFULSET_NAME_MAX} characters, or select another recipe for ${resource.resourceType} in environment '${env.name}'.`, env.name);
+    }
+    const where = "in the platform's inCluster({ ... })";
+    const { storageClassName, keda } = this.options;
+    if (storageClassName !== undefined && VOLUME_TYPES.includes(resource.resourceType) && !isDnsSubdomain(storageClassName)) {
+      problems.add('inCluster storageClassName', `${show(storageClassName)} is not a StorageClass name (a DNS-1123 subdomain)`,
+        `name an existing StorageClass, e.g. 'standard', or leave it out for the cluster's default, ${where}.`, env.name);
+    }
+    if (keda && resource.resourceType === 'queue') {
+      if (!isDnsLabel(keda.namespace)) {
+        problems.add('inCluster keda.namespace', `${show(keda.namespace)} is not a namespace name (a DNS-1123 label)`, `name the KEDA operator's namespace, e.g. 'keda', ${where}.`, env.name);
+      }
+      for (const [key, value] of Object.entries(keda.podLabels)) {
+        if (!isKey(key)) problems.add('inCluster keda.podLabels', `${show(key)} is not a valid label key`, `use the labels of the KEDA operator's pods, e.g. { 'app.kubernetes.io/name': 'keda-operator' }, ${where}.`, env.name);
+        else if (!isLabelValue(value)) problems.add(`inCluster keda.podLabels.${key}`, `${show(value)} is not a valid label value`, `use the labels of the KEDA operator's pods ${where}.`, env.name);
+      }
+    }
   }
 
   public connection(resource: ResourceRef, env: Environment): Connection {

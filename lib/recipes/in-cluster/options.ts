@@ -92,15 +92,20 @@ export interface InClusterOptions {
 
 /** The options with every default resolved. */
 export interface ResolvedOptions {
+  /** See InClusterOptions.images. */
   readonly images: {
     readonly queue: string;
     readonly postgres: Readonly<Record<PostgresVersion, string>>;
     readonly redis: Readonly<Record<RedisVersion, string>>;
     readonly bucket: string;
   };
+  /** See InClusterOptions.storageGiB. */
   readonly storageGiB: number;
+  /** See InClusterOptions.storageClassName. @default - none */
   readonly storageClassName?: string;
+  /** See InClusterOptions.region. */
   readonly region: string;
+  /** See InClusterOptions.keda. @default - none: undefined when it is false */
   readonly keda?: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
 }
 

@@ -1,9 +1,8 @@
 import type { Environment } from '../../core/environment';
-import { policySelector } from '../../core/labels';
 import type { Connection, RecipeContext, ResourceRef } from '../../core/recipe';
 import type { PostgresSpec } from '../../resources/postgres';
 import { connectionSecretName, devSecret, ResolvedOptions, serviceHost } from './options';
-import { connectionSecret, Probes, renderStandIn, secretEnv } from './standin';
+import { connectionSecret, Probes, renderStandIn, standInConnection, secretEnv } from './standin';
 
 /**
  * A Postgres as the official `postgres:<major>-alpine` image, the major
@@ -45,13 +44,7 @@ export function postgresValues(db: ResourceRef, ctx: RecipeContext): { host: str
 
 /** How workloads use a Postgres stand-in. */
 export function postgresConnection(db: ResourceRef, _env: Environment): Connection {
-  const secret = connectionSecretName(db.name);
-  return {
-    secretName: secret,
-    values: Object.fromEntries(['host', 'port', 'database', 'username', 'password'].map((key) => [key, { secret, key }])),
-    network: [{ kind: 'pods', selector: policySelector(db.name), ports: [POSTGRES_PORT] }],
-    ids: {},
-  };
+  return standInConnection(db, POSTGRES_PORT);
 }
 
 /** Creates the Postgres stand-in's objects. */

@@ -1,10 +1,9 @@
 import { k8s } from 'cdk8s-plus-27';
 import type { Environment } from '../../core/environment';
 import type { Connection, QueueScaler, RecipeContext, ResourceRef } from '../../core/recipe';
-import { policySelector } from '../../core/labels';
 import type { QueueSpec } from '../../resources/queue';
-import { connectionSecretName, credentialsSecretName, DEV_ACCOUNT_ID, ResolvedOptions, serviceHost } from './options';
-import { configHash, connectionSecret, credentialsSecret, meta, Probes, renderStandIn } from './standin';
+import { credentialsSecretName, DEV_ACCOUNT_ID, ResolvedOptions, serviceHost } from './options';
+import { configHash, connectionSecret, credentialsSecret, meta, Probes, renderStandIn, standInConnection } from './standin';
 
 /**
  * A Queue as ElasticMQ (SQS-compatible): the queue and its dead-letter
@@ -45,15 +44,9 @@ export function queueValues(queue: ResourceRef, env: Environment, region: string
 /** How workloads use a queue stand-in: its connection Secret and the pods to reach. */
 export function queueConnection(queue: ResourceRef, env: Environment, options: ResolvedOptions): Connection {
   const spec = queue.spec as unknown as QueueSpec;
-  const secret = connectionSecretName(queue.name);
   const ids: Record<string, string> = { arn: queueValues(queue, env, options.region).arn };
   if (spec.deadLetter) ids.deadLetterArn = `arn:aws:sqs:${options.region}:${DEV_ACCOUNT_ID}:${deadLetterName(queue)}`;
-  return {
-    secretName: secret,
-    values: Object.fromEntries(['url', 'name', 'arn', 'region', 'endpoint'].map((key) => [key, { secret, key }])),
-    network: [{ kind: 'pods', selector: policySelector(queue.name), ports: [QUEUE_PORT] }],
-    ids,
-  };
+  return standInConnection(queue, QUEUE_PORT, ids);
 }
 
 /** A HOCON string literal. */

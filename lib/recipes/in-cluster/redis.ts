@@ -1,11 +1,10 @@
 import type { Environment } from '../../core/environment';
-import { policySelector } from '../../core/labels';
 import type { Connection, RecipeContext, ResourceRef } from '../../core/recipe';
 import { parseMemory } from '../../core/rules';
 import type { RedisSpec } from '../../resources/redis';
 import { resolveResources } from '../../workloads/container';
 import { connectionSecretName, devSecret, ResolvedOptions, serviceHost } from './options';
-import { connectionSecret, Probes, renderStandIn, secretEnv } from './standin';
+import { connectionSecret, Probes, renderStandIn, standInConnection, secretEnv } from './standin';
 
 /**
  * A Redis as the official `redis:<line>-alpine` image, with an auth token
@@ -35,13 +34,7 @@ export function redisValues(cache: ResourceRef, ctx: RecipeContext): { host: str
 
 /** How workloads use a Redis stand-in. */
 export function redisConnection(cache: ResourceRef, _env: Environment): Connection {
-  const secret = connectionSecretName(cache.name);
-  return {
-    secretName: secret,
-    values: Object.fromEntries(['host', 'port', 'password', 'tls'].map((key) => [key, { secret, key }])),
-    network: [{ kind: 'pods', selector: policySelector(cache.name), ports: [REDIS_PORT] }],
-    ids: {},
-  };
+  return standInConnection(cache, REDIS_PORT);
 }
 
 /** Creates the Redis stand-in's objects. */

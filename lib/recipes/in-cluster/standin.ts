@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-27';
 import { policySelector, selectorLabels, versionLabel } from '../../core/labels';
 import type { SizeName } from '../../core/platform';
-import type { RecipeContext, ResourceRef } from '../../core/recipe';
+import { Connection, RecipeContext, ResourceRef, secretValues } from '../../core/recipe';
 import { parseImage } from '../../core/rules';
 import { resolveResources, resourceRequirements, restrictedSecurityContext } from '../../workloads/container';
 import { connectionSecretName, credentialsSecretName, devSecret, ResolvedOptions } from './options';
@@ -21,13 +21,17 @@ import { connectionSecretName, credentialsSecretName, devSecret, ResolvedOptions
 export interface StandInPort {
   /** IANA port name, used by the Service's targetPort and the probes. */
   readonly name: string;
+  /** The port number the server listens on, and the Service exposes. */
   readonly port: number;
 }
 
 /** An emptyDir for a path the image writes to (the root filesystem is read-only). */
 export interface ScratchVolume {
+  /** The volume name. */
   readonly name: string;
+  /** Where the server's container mounts it. */
   readonly mountPath: string;
+  /** The emptyDir's size limit, a quantity such as `64Mi`. */
   readonly sizeLimit: string;
 }
 
@@ -35,23 +39,29 @@ export interface ScratchVolume {
 export interface StandInSpec {
   /** Container name, e.g. `postgres`. */
   readonly container: string;
+  /** The pinned image of the server. */
   readonly image: string;
+  /** The port it serves. */
   readonly port: StandInPort;
+  /** The server's arguments. @default - the image's cmd */
   readonly args?: readonly string[];
+  /** The server's environment variables. @default - none */
   readonly env?: readonly k8s.EnvVar[];
+  /** The platform size preset of the server's container. */
   readonly size: SizeName;
-  /** Writable emptyDirs; `/tmp` is always added. */
+  /** Writable emptyDirs; `/tmp` is always added. @default - only `/tmp` */
   readonly scratch?: readonly ScratchVolume[];
-  /** Files from the resource's ConfigMap; their hash rolls the pod when they change. */
+  /** Files from the resource's ConfigMap; their hash rolls the pod when they change. @default - none */
   readonly config?: { readonly configMap: string; readonly hash: string; readonly files: readonly { readonly key: string; readonly mountPath: string }[] };
-  /** A PersistentVolumeClaim `data` of the recipe's dev size, mounted here. */
+  /** A PersistentVolumeClaim `data` of the recipe's dev size, mounted here. @default - none: no persistent data */
   readonly data?: { readonly mountPath: string };
+  /** The server's startup, readiness and liveness probes (they must differ). */
   readonly probes: { readonly startup: k8s.Probe; readonly readiness: k8s.Probe; readonly liveness: k8s.Probe };
-  /** A command run before the server, with the same mounts (e.g. creating a bucket directory). */
+  /** A command run before the server, with the same mounts (e.g. creating a bucket directory). @default - none */
   readonly init?: { readonly name: string; readonly command: readonly string[] };
   /** @default 30 */
   readonly terminationGracePeriodSeconds?: number;
-  /** Peers let in besides the wired workloads (e.g. the KEDA operator). */
+  /** Peers let in besides the wired workloads (e.g. the KEDA operator). @default - none */
   readonly extraIngress?: readonly k8s.NetworkPolicyPeer[];
 }
 
@@ -84,6 +94,20 @@ export const Probes = {
     return { ...TIMING[kind], exec: { command: [...command] } };
   },
 };
+
+/**
+ * How workloads use a stand-in: every documented key from its connection
+ * Secret, egress to its pods on `port`, and the cloud ids grants name.
+ */
+export function standInConnection(resource: ResourceRef, port: number, ids: Readonly<Record<string, string>> = {}): Connection {
+  const secret = connectionSecretName(resource.name);
+  return {
+    secretName: secret,
+    values: secretValues(secret, resource.connectionKeys),
+    network: [{ kind: 'pods', selector: policySelector(resource.name), ports: [port] }],
+    ids,
+  };
+}
 
 /** An environment variable from a key of a Secret. */
 export function secretEnv(name: string, secret: string, key: string): k8s.EnvVar {
