@@ -232,6 +232,7 @@ function applyIdentities(workload: AnyComponent & WorkloadRef, ctx: RenderContex
   const first = [...grouped.keys()][0];
   const wireOf = (g: Grant) => wiresFrom(workload).find((w) => w.to === g.resource)!;
   const setBy = new Map<string, string>();
+  const givers: { readonly label: string; readonly signature: string }[] = [];
   for (const [recipe, grants] of grouped) {
     const binding = recipe.identity?.(workload, grants, { ...ctx, scope: new Construct(scope, recipe.name) }) ?? {};
     const source = `the workload identity of recipe '${recipe.name}'`;
@@ -274,6 +275,13 @@ function applyIdentities(workload: AnyComponent & WorkloadRef, ctx: RenderContex
       }
     }
     network.push(...(binding.network ?? []));
+    const signature = JSON.stringify([binding.serviceAccountAnnotations ?? {}, binding.podLabels ?? {}, binding.env ?? {}]);
+    if (signature !== '[{},{},{}]' && !givers.some((g) => g.signature === signature)) givers.push({ label, signature });
+  }
+  if (givers.length > 1) {
+    // e.g. in-cluster's static keys beside crossplane-aws's role: the SDK takes the keys first, so the role's grants never apply
+    problems.add(undefined, `gets a cloud identity from ${givers.map((g) => g.label).join(' and from ')} in environment '${env.name}'; a workload has one identity, and credentials from one would shadow the other's grants`,
+      `provision every resource '${workload.node.id}' is granted in environment '${env.name}' with recipes that share one identity (e.g. recipes: { default: '${first.name}' }).`, env.name);
   }
   return { serviceAccountAnnotations: annotations, podLabels, network };
 }

@@ -251,6 +251,12 @@ describe('workload identities from two recipes in one environment', () => {
     expect(renderError(app)).toContain("WebService 'api' (shop/api) [environment 'prod']: 'serviceAccountAnnotations.eks.amazonaws.com/role-arn' \"arn:aws:iam::123456789012:role/legacy\" is also set by the workload identity of recipe 'crossplane-aws', to \"arn:aws:iam::123456789012:role/shop-prod-api\", which would overwrite it.");
   });
 
+  test('static dev credentials from one recipe beside a role from another are an error: the keys would shadow the role', () => {
+    const app = newApp({ environments: { prod: { recipes: { default: 'crossplane-aws', queue: 'in-cluster' } } } } as never);
+    new WebService(app, 'api', { image: IMAGE }).sendTo(new Queue(app, 'orders')).connect(new Bucket(app, 'files'));
+    expect(renderError(app)).toContain("WebService 'api' (shop/api) [environment 'prod']: gets a cloud identity from recipe 'in-cluster' (for sendTo(orders)) and from recipe 'crossplane-aws' (for connect(files)) in environment 'prod'; a workload has one identity, and credentials from one would shadow the other's grants.");
+  });
+
   test('two recipes that both make identity objects get a problem, not a crash of the construct tree', () => {
     const app = newApp({ platform: { recipes: [{ ...crossplaneAws({ region: 'eu-west-1' }), name: 'aws-eu' }] }, environments: {
       prod: { recipes: { default: 'crossplane-aws', bucket: 'aws-eu' } },
