@@ -7,7 +7,9 @@
  * - opt-in (when KUBECONFIG is set): `kubectl apply --dry-run=server
  *   --validate=strict -k` against that cluster, which runs the API server's
  *   full validation and admission. The cluster needs the namespaces
- *   (shop-dev, shop) and the Gateway API CRDs installed.
+ *   (shop-dev, shop) and the CRDs the quickstart uses installed: Gateway
+ *   API, KEDA and Crossplane's provider-upjet-aws (e.g.
+ *   `kubectl apply -f ../shared/reference/crds/`).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -94,7 +96,7 @@ describeUnless(KUBECTL ? undefined : 'kubectl is not on PATH', 'kubectl kustomiz
 });
 
 const clusterSkip = !process.env.KUBECONFIG
-  ? 'KUBECONFIG is not set; point it at a cluster with the shop-dev and shop namespaces and the Gateway API CRDs to run it'
+  ? 'KUBECONFIG is not set; point it at a cluster with the shop-dev and shop namespaces and the Gateway API, KEDA and Crossplane AWS CRDs to run it'
   : !KUBECTL ? 'kubectl is not on PATH' : undefined;
 
 describeUnless(clusterSkip, 'kubectl apply --dry-run=server (the cluster in KUBECONFIG)', () => {
@@ -103,7 +105,7 @@ describeUnless(clusterSkip, 'kubectl apply --dry-run=server (the cluster in KUBE
     const r = kubectl(['apply', '--dry-run=server', '--validate=strict', '-k', dir]);
     if (r.status !== 0) {
       throw new Error(`kubectl apply --dry-run=server -k ${dir} failed (exit ${r.status}):\n${r.stderr}\n`
-        + '(a "namespaces not found" or "no matches for kind HTTPRoute" error means the cluster lacks the namespace or the Gateway API CRDs, not that the output is wrong)');
+        + '(a "namespaces not found" or "no matches for kind HTTPRoute/ScaledObject/Queue/Instance/Role" error means the cluster lacks the namespace or the Gateway API, KEDA or Crossplane AWS CRDs, not that the output is wrong)');
     }
     // one "… created (server dry run)" or "… configured/unchanged (server dry run)" line per object
     expect(r.stdout.trim().split('\n').filter((l) => /\(server dry run\)$/.test(l)).length).toBe(
