@@ -12,7 +12,7 @@
  */
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { App, Env, OutputLayout, WebService } from '../lib';
+import { App, Env, OutputLayout, Postgres, Queue, QueueWorker, WebService } from '../lib';
 
 /** Builds the libk8s program (construct only, nothing written). */
 export function buildLibk8s(n: number, outdir: string): App {
@@ -34,7 +34,21 @@ export function buildLibk8s(n: number, outdir: string): App {
       config: { files: { 'app.yaml': `name: svc-${i}\nreplicasHint: ${i % 7}\n` } },
     });
   }
+  // BENCH_PROGRAM=app-model wires them as a portfolio: every 10 services share a Postgres and send to a Queue
+  // that a QueueWorker consumes (crossplane-aws: RDS, SQS + DLQ, an IAM role per workload, KEDA)
+  if (process.env.BENCH_PROGRAM === 'app-model') wirePortfolio(app, n);
   return app;
+}
+
+/** Adds, per 10 services, a Postgres, a Queue and its QueueWorker, and wires each service to both. */
+function wirePortfolio(app: App, n: number): void {
+  const services = app.components.filter((c): c is WebService => c instanceof WebService);
+  for (let g = 0; g * 10 < n; g++) {
+    const db = new Postgres(app, `db-${g}`);
+    const queue = new Queue(app, `queue-${g}`);
+    new QueueWorker(app, `worker-${g}`, { image: `ghcr.io/acme/worker-${g}:1.0.0`, queue, autoscale: { min: 0, max: 10 } }).connect(db);
+    for (const svc of services.slice(g * 10, g * 10 + 10)) svc.connect(db).sendTo(queue);
+  }
 }
 
 /** Builds the plain cdk8s-plus-27 program: one chart per service. */

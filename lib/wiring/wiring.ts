@@ -12,6 +12,8 @@ import { CallSite, formatLocation, SourceLocation } from '../core/source';
  */
 
 const WIRES = Symbol.for('libk8s.wires');
+/** Bumped by every new wire, so the index of wires by target is rebuilt only when the graph changed. */
+let version = 0;
 const RESOURCE = Symbol.for('libk8s.Resource');
 
 /** One edge of the wiring graph. */
@@ -70,7 +72,6 @@ export function wiresFrom(c: AnyComponent): readonly Wire[] {
   return ((c as any)[WIRES] as Wire[] | undefined) ?? [];
 }
 
-let version = 0;
 const indexes = new WeakMap<App, { readonly version: number; readonly byTarget: Map<AnyComponent, Wire[]> }>();
 
 /** The wires to `c`. Indexed once per app (and again only after a new wire), so rendering stays linear. */
