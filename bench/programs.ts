@@ -42,7 +42,7 @@ export function buildLibk8s(n: number, outdir: string): App {
 
 /** Adds, per 10 services, a Postgres, a Queue and its QueueWorker, and wires each service to both. */
 function wirePortfolio(app: App, n: number): void {
-  const services = app.components.filter((c): c is WebService => c instanceof WebService);
+  const services = app.components.filter((c) => c instanceof WebService) as unknown as WebService[];
   for (let g = 0; g * 10 < n; g++) {
     const db = new Postgres(app, `db-${g}`);
     const queue = new Queue(app, `queue-${g}`);
