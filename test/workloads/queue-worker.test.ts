@@ -1,8 +1,11 @@
 import { App, Queue, QueueWorker, WebService } from 'libk8s';
 import { manifests, newApp, only, renderError } from '../support/apps';
 import { testRecipe } from '../support/recipes';
+import { describeWithReference } from '../support/reference';
+import { conformanceProblems } from '../support/schemas';
 
 const IMAGE = 'ghcr.io/acme/fulfilment:1.4.2';
+const EXEC = { type: 'exec' as const, command: ['/app/healthcheck'] };
 
 function cloudApp(recipe = testRecipe()): App<'dev' | 'prod'> {
   return newApp({ platform: { recipes: [recipe], environmentRecipes: { '*': recipe.name } } });
@@ -122,5 +125,22 @@ describe('QueueWorker input errors', () => {
     const orders = new Queue(app, 'orders');
     new QueueWorker(app, 'fulfilment', { image: IMAGE, queue: orders }).sendTo(orders);
     expect(renderError(app)).toContain("'sendTo(orders)' wires Queue 'orders' with 'send' access, but queue() already gave it 'consume' access");
+  });
+});
+
+describeWithReference('QueueWorker output is valid for real clusters', () => {
+  test.each([
+    ['defaults', {}],
+    ['every autoscale option, with a cpu and a memory trigger', { autoscale: { min: 1, max: 30, messagesPerReplica: 5, activationMessages: 3, cooldownSeconds: 60, pollingSeconds: 15, cpuPercent: 75, memoryPercent: 80 } }],
+    ['a fallback and exec probes without a health port', { healthPort: false, autoscale: { min: 0, max: 5, fallbackReplicas: 2 }, probes: { startup: EXEC, readiness: EXEC, liveness: EXEC } }],
+  ] as const)('%s: every object against the Kubernetes schemas and the KEDA and Crossplane CRDs, in both recipes', (_name, props) => {
+    const app = newApp();
+    const orders = new Queue(app, 'orders', { fifo: true });
+    new QueueWorker(app, 'fulfilment', { image: IMAGE, queue: orders, ...(props as object) });
+    for (const env of ['dev', 'prod']) {
+      const list = manifests(app, env);
+      expect(list.filter((m) => m.kind === 'ScaledObject')).toHaveLength(1);
+      expect(conformanceProblems(list)).toEqual([]);
+    }
   });
 });
