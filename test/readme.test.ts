@@ -73,3 +73,13 @@ test("the README's own-recipe example registers and uses the recipe", () => {
   const deployment = fs.readFileSync(path.join(r.project, 'dist', 'prod', 'ledger', 'api', 'deployment.yaml'), 'utf8');
   expect(deployment).toMatch(/name: DB_PASSWORD\n\s+valueFrom:\n\s+secretKeyRef:\n\s+key: password\n\s+name: db-connection/);
 });
+
+test("the README's crossplane-aws configuration synthesizes: RDS in the platform's account and region in prod, the external Secret in staging", () => {
+  const r = synthProgram(block('Configure it once in the platform:'));
+  expect(r.status).toBe(0);
+  const instance = fs.readFileSync(path.join(r.project, 'dist', 'prod', 'shop', 'db', 'instance.yaml'), 'utf8');
+  expect(instance).toContain('region: eu-central-1');
+  expect(instance).toContain('dbSubnetGroupName: private');
+  expect(fs.existsSync(path.join(r.project, 'dist', 'staging', 'shop', 'db'))).toBe(false);
+  expect(fs.readdirSync(path.join(r.project, 'dist', 'dev', 'shop', 'db'))).toContain('statefulset.yaml');
+});

@@ -98,7 +98,6 @@ export function wiresTo(c: AnyComponent): Wire[] {
  * path sorts first.
  */
 export function checkWires(c: AnyComponent, problems: ProblemList): void {
-  const at = (w: Wire) => (w.location ? ` (at ${formatLocation(w.location)})` : '');
   const prop = wireProp;
   const seen = new Map<AnyComponent, Wire>();
   for (const w of wiresFrom(c)) {
@@ -137,6 +136,11 @@ export function wireProp(w: Wire): string {
 /** A wire in a sentence: `connect(db)`, `sendTo(orders)`, or `its queue 'orders'`. */
 export function wireLabel(w: Wire): string {
   return w.via === 'queue' ? `its queue '${w.to.node.id}'` : wireProp(w);
+}
+
+/** ` (at infra/main.ts:12)`: where the program said a wire, for messages; empty when unknown. */
+export function at(w: Wire): string {
+  return w.location ? ` (at ${formatLocation(w.location)})` : '';
 }
 
 /** `orders` → `ORDERS`, `nightly-report` → `NIGHTLY_REPORT`: the prefix of a peer's environment variables. */

@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { AnyComponent, Component, RenderContext } from '../core/component';
 import type { Access, ResourceRef } from '../core/recipe';
 import { checkWorkloadWiring, deriveWiring, DerivedWiring, ServingWorkload, wiredEnvNames } from '../wiring/derive';
-import { addWire, checkWires, envPrefix, isResource, wireLabel, wireProp, wiresFrom } from '../wiring/wiring';
+import { addWire, at, checkWires, envPrefix, isResource, wireLabel, wireProp, wiresFrom } from '../wiring/wiring';
 import { ProblemList, show } from '../core/errors';
 import { policySelector, selectorLabels, standardLabels, versionLabel } from '../core/labels';
 import { SizeName } from '../core/platform';
@@ -314,12 +314,12 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
       const prop = `${w.via}(${w.to.node.id})`;
       const type = (w.to as unknown as Partial<ResourceRef>).resourceType;
       if (w.via === 'connect' && type === 'queue') {
-        problems.add(prop, `connects to Queue '${w.to.node.id}', which says neither sending nor consuming`,
+        problems.add(prop, `connects to Queue '${w.to.node.id}'${at(w)}, which says neither sending nor consuming`,
           `use ${this.node.id}.sendTo(${w.to.node.id}) to send, or a QueueWorker with queue: ${w.to.node.id} to consume.`);
       } else if (w.via === 'sendTo' && type !== 'queue') {
-        problems.add(prop, `sends to ${w.to.kind} '${w.to.node.id}', which is not a Queue`, `use connect(${w.to.node.id}).`);
+        problems.add(prop, `sends to ${w.to.kind} '${w.to.node.id}'${at(w)}, which is not a Queue`, `use connect(${w.to.node.id}).`);
       } else if (!isResource(w.to) && typeof (w.to as unknown as Partial<ServingWorkload>).served !== 'function' && w.to !== (this as unknown)) {
-        problems.add(prop, `connects to ${w.to.kind} '${w.to.node.id}', which serves no port to connect to`,
+        problems.add(prop, `connects to ${w.to.kind} '${w.to.node.id}'${at(w)}, which serves no port to connect to`,
           'connect to a WebService (it has a Service), a resource, or put a Queue between the two.');
       }
     }

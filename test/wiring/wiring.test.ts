@@ -97,7 +97,7 @@ describe('wiring errors', () => {
     const app = cloudApp();
     const orders = new Queue(app, 'orders');
     new WebService(app, 'api', { image: IMAGE }).connect(orders);
-    expect(renderError(app)).toContain("'connect(orders)' connects to Queue 'orders', which says neither sending nor consuming. Fix: use api.sendTo(orders) to send, or a QueueWorker with queue: orders to consume.");
+    expect(renderError(app)).toMatch(/'connect\(orders\)' connects to Queue 'orders' \(at test\/wiring\/wiring\.test\.ts:\d+\), which says neither sending nor consuming\. Fix: use api\.sendTo\(orders\) to send, or a QueueWorker with queue: orders to consume\./);
   });
 
   test('a variable the wiring also sets', () => {

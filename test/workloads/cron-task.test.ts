@@ -313,7 +313,7 @@ describe('CronTask wiring', () => {
     const app = newApp();
     const { task } = nightly({}, app);
     new WebService(app, 'web', { image: 'ghcr.io/acme/web:1.0.0' }).connect(task);
-    expect(renderError(app)).toContain("WebService 'web' (shop/web): 'connect(nightly-report)' connects to CronTask 'nightly-report', which serves no port to connect to.");
+    expect(renderError(app)).toMatch(/WebService 'web' \(shop\/web\): 'connect\(nightly-report\)' connects to CronTask 'nightly-report' \(at test\/workloads\/cron-task\.test\.ts:\d+\), which serves no port to connect to\./);
   });
 });
 

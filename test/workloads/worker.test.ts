@@ -68,7 +68,7 @@ describe('Worker input errors', () => {
     const app = newApp();
     const mailer = new Worker(app, 'mailer', { image: IMAGE });
     new Worker(app, 'billing', { image: IMAGE }).connect(mailer);
-    expect(renderError(app)).toContain("Worker 'billing' (shop/billing): 'connect(mailer)' connects to Worker 'mailer', which serves no port to connect to. Fix: connect to a WebService");
+    expect(renderError(app)).toMatch(/Worker 'billing' \(shop\/billing\): 'connect\(mailer\)' connects to Worker 'mailer' \(at test\/workloads\/worker\.test\.ts:\d+\), which serves no port to connect to\. Fix: connect to a WebService/);
   });
 
   test('autoscale min 0 is refused: an HPA cannot scale to zero', () => {
