@@ -28,3 +28,12 @@ describe('external()', () => {
     expect(renderError(app)).toContain("'external.cidrs' is empty, so connecting workloads would get no egress. Fix: list at least one CIDR block in the platform's external({ ... }).");
   });
 });
+
+test('a secrets key that names no resource is a problem, reported once per environment, not a silent fallback', () => {
+  const app = newApp({ platform: { recipes: [external({ secrets: { dbb: 'prod-db' } })], environmentRecipes: { '*': 'external' } } });
+  new Postgres(app, 'db');
+  new Queue(app, 'orders');
+  const message = renderError(app);
+  expect(message).toContain("Postgres 'db' (shop/db) [environment 'prod']: 'external.secrets.dbb' names no resource of app 'shop', so its Secret is never used. Fix: use a resource id (db, orders), or remove it in the platform's external({ ... }).");
+  expect(message.match(/names no resource/g)).toHaveLength(2);
+});
