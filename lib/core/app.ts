@@ -3,7 +3,7 @@ import { Component } from './component';
 import { Environment, EnvironmentProps } from './environment';
 import { Libk8sError, Problem, ProblemList } from './errors';
 import { Platform, PlatformProps, resolvePlatform } from './platform';
-import { builtinRecipes, defaultRecipeSelection, Recipe, RecipeRegistry, RecipeSelection, ResourceType, selectRecipe } from './recipe';
+import { builtinRecipes, defaultRecipeSelection, Recipe, RecipeRegistry, RecipeSelection, ResourceRef, ResourceType, selectRecipe } from './recipe';
 import { checkDnsLabel, checkDnsSubdomain, checkIntRange, checkLabelValue, checkMetadataMaps } from './rules';
 import { renderApp, RenderedEnvironment } from './render';
 import { OutputLayout, synthToDisk, SynthOptions, SynthResult } from './synth';
@@ -124,7 +124,9 @@ export class App<E extends string = string> extends Construct {
       own.add('environments', 'is empty', "declare at least one environment, e.g. environments: { dev: { namespace: 'shop-dev' } }.");
     }
     const namespaces = new Map<string, string>();
-    const hasResources = this.components.some((c) => 'resourceType' in c);
+    const components = this.components;
+    const resources = components.filter((c) => 'resourceType' in c) as unknown as ResourceRef[];
+    const hasResources = resources.length > 0;
     for (const env of this.environments) {
       checkDnsLabel(own, `environments.${env.name}`, env.name);
       checkDnsLabel(own, `environments.${env.name}.namespace`, env.namespace);
@@ -147,7 +149,6 @@ export class App<E extends string = string> extends Construct {
       own.add('outputLayout', `${JSON.stringify(layout)} is not a layout`, "use 'object' (a file per object) or 'construct' (a file per construct).");
     }
     problems.push(...own.all);
-    const components = this.components;
     let guardrails: Guardrails | undefined;
     try {
       guardrails = this.guardrails;
@@ -162,6 +163,29 @@ export class App<E extends string = string> extends Construct {
       }
     }
     problems.push(...findNameClashes(components));
+    problems.push(...this.checkResourcesPerRecipe(resources));
+    return problems;
+  }
+
+  /**
+   * Runs each recipe's `checkResources` once per environment, with every
+   * resource it provisions there (linear: no recipe walks the tree per resource).
+   */
+  private checkResourcesPerRecipe(resources: readonly ResourceRef[]): Problem[] {
+    const problems: Problem[] = [];
+    for (const env of this.environments) {
+      const byRecipe = new Map<Recipe, ResourceRef[]>();
+      for (const r of resources) {
+        const recipe = this.recipeFor(r.resourceType, env);
+        if (!recipe?.checkResources || !recipe.provides.includes(r.resourceType)) continue;
+        byRecipe.set(recipe, [...(byRecipe.get(recipe) ?? []), r]);
+      }
+      for (const [recipe, mine] of byRecipe) {
+        const list = new ProblemList(mine[0].kind, mine[0].node.id, mine[0].displayPath);
+        recipe.checkResources!(mine, resources, env, list);
+        problems.push(...list.all);
+      }
+    }
     return problems;
   }
 

@@ -152,6 +152,13 @@ export interface Recipe {
   readonly name: string;
   /** The resource types it can provision. */
   readonly provides: readonly ResourceType[];
+  /**
+   * Checks what only the whole set can show (e.g. an option naming a
+   * resource the app does not have), once per environment: `mine` are the
+   * resources this recipe provisions there, `all` every resource of the app.
+   * Problems are reported on the first of `mine`.
+   */
+  checkResources?(mine: readonly ResourceRef[], all: readonly ResourceRef[], env: Environment, problems: ProblemList): void;
   /** Adds a problem for anything about `resource` this recipe cannot provision in `env`. */
   check?(resource: ResourceRef, env: Environment, problems: ProblemList): void;
   /** How workloads use `resource` in `env`. Pure: it must not create objects. */

@@ -56,10 +56,18 @@ export abstract class Resource<S extends object = object> extends Component<Reco
 
   /** How workloads reach this resource in `env` (a pure description). */
   public connection(env: Environment): Connection {
-    const recipe = this.recipe(env);
-    if (!recipe) throw new Error(`${this.kind} '${this.node.id}' has no recipe in environment '${env.name}'`);
-    return recipe.connection(this, env);
+    // pure, and asked for by every wire in validation and rendering: computed once per environment
+    let connection = this.connections.get(env);
+    if (!connection) {
+      const recipe = this.recipe(env);
+      if (!recipe) throw new Error(`${this.kind} '${this.node.id}' has no recipe in environment '${env.name}'`);
+      connection = recipe.connection(this, env);
+      this.connections.set(env, connection);
+    }
+    return connection;
   }
+
+  private readonly connections = new WeakMap<Environment, Connection>();
 
   protected validate(problems: ProblemList): void {
     checkDnsLabel(problems, 'id', this.node.id);

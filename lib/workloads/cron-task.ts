@@ -131,10 +131,6 @@ export class CronTask<E extends string = string> extends Workload<CronTaskProps<
     return RUN_POD;
   }
 
-  protected override get scales(): boolean {
-    return false;
-  }
-
   protected override validate(problems: ProblemList): void {
     super.validate(problems);
     const id = this.node.id;

@@ -161,10 +161,6 @@ export class Task<E extends string = string> extends Workload<TaskProps<E>, Task
     return RUN_POD;
   }
 
-  protected override get scales(): boolean {
-    return false;
-  }
-
   protected override validate(problems: ProblemList): void {
     super.validate(problems);
     const p = this.props;

@@ -544,9 +544,9 @@ export abstract class Workload<P extends WorkloadProps & ScalingProps & { readon
     return {};
   }
 
-  /** Whether the construct has replicas or autoscaling to check (a run to completion has neither). */
+  /** Whether the construct has replicas or autoscaling to check: a pod that runs to completion (a restartPolicy) has neither. */
   protected get scales(): boolean {
-    return true;
+    return this.podOptions.restartPolicy === undefined;
   }
 
   /** Seconds between SIGTERM and SIGKILL unless the props say otherwise. */

@@ -61,15 +61,13 @@ export function external(options: ExternalOptions = {}): Recipe {
       // connecting workloads' NetworkPolicy egress goes to these blocks; the API server rejects one that is not a CIDR
       if (!Array.isArray(cidrs) || cidrs.length === 0) add('cidrs', 'is empty, so connecting workloads would get no egress', 'list at least one CIDR block');
       else cidrs.forEach((c, i) => { if (!parseCidr(c)) add(`cidrs[${i}]`, `${show(c)} is not a CIDR block`, "use a block like '10.0.0.0/16'"); });
-      // a secrets key that names no resource of the app is a typo whose resource silently falls back to <id>-connection;
-      // reported once, with the first resource of the app this recipe provisions in the environment
-      const resources = resource.app.components.filter((c) => 'resourceType' in c) as unknown as { node: { id: string }; recipe(e: Environment): Recipe | undefined }[];
-      if ((resources.find((r) => r.recipe(env)?.name === 'external') as unknown) === resource) {
-        const ids = new Set(resources.map((c) => c.node.id));
-        for (const key of Object.keys(options.secrets ?? {}).filter((k) => !ids.has(k))) {
-          add(`secrets.${key}`, `names no resource of app '${resource.app.name}', so its Secret is never used`,
-            `use a resource id (${[...ids].sort().join(', ') || 'none'}), or remove it`);
-        }
+    },
+    // a secrets key that names no resource of the app is a typo whose resource silently falls back to <id>-connection
+    checkResources(mine, all, env, problems) {
+      const ids = new Set(all.map((r) => r.node.id));
+      for (const key of Object.keys(options.secrets ?? {}).filter((k) => !ids.has(k))) {
+        problems.add(`external.secrets.${key}`, `names no resource of app '${mine[0].app.name}', so its Secret is never used`,
+          `use a resource id (${[...ids].sort().join(', ') || 'none'}), or remove it in the platform's external({ ... }).`, env.name);
       }
     },
     connection(resource) {
