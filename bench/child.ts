@@ -13,8 +13,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { RenderedEnvironment } from '../lib';
-import { serializeEnvironment, writeEnvironments } from '../lib/core/synth';
-import { toYaml } from '../lib/core/yaml';
+import { deliveriesFor } from '../lib/gitops';
+import { serializeEnvironment } from '../lib/synth/serialize';
+import { writeEnvironments } from '../lib/synth/write';
+import { toYaml } from '../lib/synth/yaml';
 import { buildBaseline, buildLibk8s } from './programs';
 
 export type Mode = 'libk8s' | 'baseline' | 'stages';
@@ -79,7 +81,8 @@ function stages(n: number, outdir: string): Pick<ChildResult, 'ms' | 'stages' | 
 
   // toYaml of every manifest, exactly as synth does, then the kustomization (serializeEnvironment)
   t0 = performance.now();
-  const serialized = rendered.map((r) => ({ r, files: serializeEnvironment(r) }));
+  const deliveries = deliveriesFor(app.platform);
+  const serialized = rendered.map((r) => ({ r, files: serializeEnvironment(app, r, app.appProps.outputLayout, deliveries) }));
   t.serialize = performance.now() - t0;
 
   // the write of synthToDisk into an empty outdir, then again over that output (the usual re-synth)
@@ -125,9 +128,6 @@ function main(): void {
     process.stderr.write('usage: node --import tsx bench/child.ts libk8s|baseline|stages <n> <outdir>\n');
     process.exit(2);
   }
-  // the CLI's overrides must not leak into the program
-  delete process.env.LIBK8S_OUTDIR;
-  delete process.env.LIBK8S_ENVIRONMENTS;
   const timed = benchWindow(mode as Mode, n, outdir);
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;
   const result: ChildResult = { mode: mode as Mode, n, ...timed, ...countOutput(outdir), maxRssBytes };

@@ -116,8 +116,6 @@ function runChild(mode: Mode, n: number, base: string, nodeArgs: readonly string
   settle();
   const outdir = fs.mkdtempSync(path.join(base, `${mode}-${n}-`));
   const env = { ...process.env };
-  delete env.LIBK8S_OUTDIR;
-  delete env.LIBK8S_ENVIRONMENTS;
   const r = spawnSync(process.execPath, [...nodeArgs, '--import', 'tsx', CHILD, mode, String(n), outdir], {
     cwd: ROOT, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
   });

@@ -47,6 +47,7 @@ import { App, WebService, WebServiceProps } from 'libk8s';
 import { manifests, newApp, renderError } from './support/apps';
 import { describeFindings, Finding, loadChecks, renderTemplate, runPolaris, TemplateError } from './support/polaris';
 import { describeWithReference, REFERENCE_DIR } from './support/reference';
+import { synthShopExample } from './support/schemas';
 
 type Manifest = Record<string, any>;
 
@@ -392,14 +393,7 @@ describeWithReference('Polaris checks (../shared/reference/polaris)', () => {
       let outdir: string;
       beforeAll(async () => {
         outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'libk8s-polaris-'));
-        const saved = process.env.LIBK8S_OUTDIR;
-        process.env.LIBK8S_OUTDIR = outdir;
-        try {
-          await import('../examples/shop/main');
-        } finally {
-          if (saved === undefined) delete process.env.LIBK8S_OUTDIR;
-          else process.env.LIBK8S_OUTDIR = saved;
-        }
+        synthShopExample(outdir);
       });
       afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 

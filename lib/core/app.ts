@@ -1,16 +1,13 @@
 import { Construct } from 'constructs';
 import { Component } from './component';
 import { Environment, EnvironmentProps } from './environment';
-import { Libk8sError, Problem, ProblemList } from './errors';
+import { Problem, ProblemList } from './errors';
 import { Platform, PlatformProps, resolvePlatform } from './platform';
 import { builtinRecipes, defaultRecipeSelection, Recipe, RecipeRegistry, RecipeSelection, ResourceRef, ResourceType, selectRecipe } from './recipe';
 import { checkDnsLabel, checkDnsSubdomain, checkIntRange, checkLabelValue, checkMetadataMaps } from './rules';
-import { renderApp, RenderedEnvironment } from './render';
-import { OutputLayout, synthToDisk, SynthOptions, SynthResult } from './synth';
-import { blocking, Guardrails } from '../guardrails/engine';
-import { GuardrailsError } from '../guardrails/format';
-import { DEFAULT_REQUIRED_LABELS, DEFAULT_TEAM_LABEL } from '../guardrails/packs/ownership';
-import { GuardrailsProps, Report, Subject } from '../guardrails/types';
+import { OutputLayout, pipeline, RenderedEnvironment, RenderOptions, SynthOptions, SynthResult } from './pipeline';
+import type { PolicyEngine, Report } from './policy';
+import { isResource } from './wiring';
 
 export interface AppProps<E extends string = string> {
   /**
@@ -67,7 +64,6 @@ export class App<E extends string = string> extends Construct {
   public readonly recipes: RecipeRegistry;
 
   private readonly props: AppProps<E>;
-  private guardrailsEngine?: Guardrails;
 
   constructor(props: AppProps<E>) {
     super(undefined as unknown as Construct, '');
@@ -125,7 +121,7 @@ export class App<E extends string = string> extends Construct {
     }
     const namespaces = new Map<string, string>();
     const components = this.components;
-    const resources = components.filter((c) => 'resourceType' in c) as unknown as ResourceRef[];
+    const resources = components.filter(isResource);
     const hasResources = resources.length > 0;
     for (const env of this.environments) {
       checkDnsLabel(own, `environments.${env.name}`, env.name);
@@ -149,19 +145,7 @@ export class App<E extends string = string> extends Construct {
       own.add('outputLayout', `${JSON.stringify(layout)} is not a layout`, "use 'object' (a file per object) or 'construct' (a file per construct).");
     }
     problems.push(...own.all);
-    let guardrails: Guardrails | undefined;
-    try {
-      guardrails = this.guardrails;
-    } catch (e) {
-      if (e instanceof Libk8sError) problems.push(...e.problems);
-      else throw e;
-    }
-    for (const c of components) {
-      problems.push(...c.collectProblems());
-      if (guardrails && c.waivers.length) {
-        problems.push(...guardrails.checkWaivers(c.waivers, 'waive', { kind: c.kind, id: c.node.id, path: c.displayPath, message: '' }));
-      }
-    }
+    for (const c of components) problems.push(...c.collectProblems());
     problems.push(...findNameClashes(components));
     problems.push(...this.checkResourcesPerRecipe(resources));
     return problems;
@@ -190,14 +174,12 @@ export class App<E extends string = string> extends Construct {
   }
 
   /**
-   * Validates the program and renders every environment's objects in
-   * memory, without writing. Throws a Libk8sError listing every problem.
+   * Validates the program (with the guardrails configuration) and renders
+   * every environment's objects in memory, without writing. Throws a
+   * Libk8sError listing every problem.
    */
-  public render(options: { readonly environments?: readonly string[] } = {}): RenderedEnvironment[] {
-    const problems = this.validate();
-    const selected = this.selectEnvironments(options.environments, problems);
-    if (problems.length > 0) throw new Libk8sError(problems);
-    return renderApp(this, selected);
+  public render(options: RenderOptions = {}): RenderedEnvironment[] {
+    return pipeline(this).render(this, options);
   }
 
   /** An environment's recipe selection must name registered recipes. */
@@ -231,49 +213,31 @@ export class App<E extends string = string> extends Construct {
     if (p.priorityClassName !== undefined) checkDnsLabel(own, 'platform.priorityClassName', p.priorityClassName, 253);
   }
 
-  /** The guardrails engine configured by the platform (see guardrailsFor). */
-  public get guardrails(): Guardrails {
-    this.guardrailsEngine ??= new Guardrails(guardrailsFor(this.platform));
-    return this.guardrailsEngine;
+  /** The guardrails engine configured by the platform. */
+  public get guardrails(): PolicyEngine {
+    return pipeline(this).guardrails(this);
   }
 
   /** Runs the guardrails over rendered environments: one report per environment. */
   public check(rendered: readonly RenderedEnvironment[]): Report[] {
-    const engine = this.guardrails;
-    const waivers = this.components.flatMap((c) => c.waivers);
-    return rendered.map((r) => engine.check(r.objects.map((o): Subject => {
-      const c = o.component;
-      return {
-        manifest: o.manifest,
-        origin: {
-          environment: r.environment.name,
-          construct: { kind: c.kind, id: c.node.id, path: c.displayPath },
-          get location() { return c.location; },
-        },
-      };
-    }), waivers));
+    return pipeline(this).check(this, rendered);
   }
 
   /**
-   * Validates, renders and writes every environment to `<outdir>/<env>/<app>/`.
-   * The write is atomic: on any problem nothing on disk changes.
-   * Under `libk8s synth` the CLI's `--out` and `--env` apply.
+   * Validates, renders, checks and writes every environment to
+   * `<outdir>/<env>/<app>/`. The write is atomic: on any problem nothing on
+   * disk changes. Under `libk8s synth` the CLI's `--out`, `--env`,
+   * `--layout` and `--guardrails` apply.
    */
   public synth(options: SynthOptions = {}): SynthResult {
-    const fromCli = cliOverrides();
-    const environments = options.environments ?? fromCli.environments;
-    const rendered = this.render({ environments });
-    const mode = options.guardrails ?? fromCli.guardrails ?? 'enforce';
-    const reports = mode === 'off' ? [] : this.check(rendered);
-    const failing = reports.flatMap(blocking);
-    if (mode === 'enforce' && failing.length > 0) throw new GuardrailsError(reports, failing);
-    const layout = options.layout ?? fromCli.layout ?? this.props.outputLayout ?? 'object';
-    const result = { ...synthToDisk(this, rendered, { outdir: options.outdir ?? fromCli.outdir ?? this.outdir, layout }), reports };
-    reportToCli(result);
-    return result;
+    return pipeline(this).synth(this, options);
   }
 
-  private selectEnvironments(names: readonly string[] | undefined, problems: Problem[]): Environment[] {
+  /**
+   * The environments `names` select (all when empty), adding a problem for
+   * each name the app does not have.
+   */
+  public selectEnvironments(names: readonly string[] | undefined, problems: Problem[]): Environment[] {
     if (!names || names.length === 0) return [...this.environments];
     const out: Environment[] = [];
     for (const n of names) {
@@ -294,21 +258,6 @@ export class App<E extends string = string> extends Construct {
   }
 }
 
-/**
- * The platform's guardrails, told what the App knows of the platform: the
- * ownership labels name its team label, and a platform that drops cpu
- * limits does not want them asked for. The platform's own options and
- * severities for these rules win.
- */
-export function guardrailsFor(platform: Platform): GuardrailsProps {
-  const g = platform.guardrails;
-  const labels = DEFAULT_REQUIRED_LABELS.map((l) => (l === DEFAULT_TEAM_LABEL ? platform.teamLabel : l));
-  const options = { ...g.options, 'required-labels': { labels, ...g.options?.['required-labels'] } };
-  const cpuLimitSet = g.severities?.['resources-cpu-limit'] !== undefined || g.severities?.cpuLimitsMissing !== undefined;
-  const severities = platform.dropCpuLimits && !cpuLimitSet ? { ...g.severities, 'resources-cpu-limit': 'off' as const } : g.severities;
-  return { ...g, options, severities };
-}
-
 /** Two constructs whose objects would have the same name in one namespace. */
 function findNameClashes(components: readonly Component[]): Problem[] {
   const seen = new Map<string, Component>();
@@ -324,30 +273,4 @@ function findNameClashes(components: readonly Component[]): Problem[] {
     }
   }
   return problems;
-}
-
-interface CliOverrides {
-  readonly outdir?: string;
-  readonly environments?: string[];
-  readonly guardrails?: 'enforce' | 'warn' | 'off';
-  readonly layout?: OutputLayout;
-}
-
-/** Under `libk8s synth`, the CLI passes --out and --env through the environment. */
-function cliOverrides(): CliOverrides {
-  const envs = process.env.LIBK8S_ENVIRONMENTS;
-  const mode = process.env.LIBK8S_GUARDRAILS;
-  const layout = process.env.LIBK8S_LAYOUT;
-  return {
-    layout: layout === 'object' || layout === 'construct' ? layout : undefined,
-    guardrails: mode === 'enforce' || mode === 'warn' || mode === 'off' ? mode : undefined,
-    outdir: process.env.LIBK8S_OUTDIR || undefined,
-    environments: envs ? envs.split(',').filter(Boolean) : undefined,
-  };
-}
-
-/** Lets the CLI print a summary even when the program loaded another copy of libk8s. */
-function reportToCli(result: SynthResult): void {
-  const sink = (globalThis as any)[Symbol.for('libk8s.synth-results')];
-  if (Array.isArray(sink)) sink.push(result);
 }

@@ -1,14 +1,20 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type { App } from './app';
-import { ProblemList, Problem } from './errors';
+import { Libk8sError, ProblemList, Problem } from './errors';
 import { Environment } from './environment';
 import { standardLabels } from './labels';
-import type { Waiver } from '../guardrails/types';
+import type { Waiver } from './policy';
 import { Platform } from './platform';
 import { CallSite, SourceLocation } from './source';
 
 const COMPONENT = Symbol.for('libk8s.Component');
+
+/** A scope that carries the app's environment names, for typed per-environment overrides. */
+export type Scope<E extends string> = IConstruct & { readonly environmentNames?: readonly E[] };
+
+/** What a component is to a sync: a resource others use, or a workload that uses them. */
+export type ComponentRole = 'resource' | 'workload';
 
 /** What a component renders with, once per environment. */
 export interface RenderContext {
@@ -68,6 +74,14 @@ export abstract class Component<TObjects extends Record<string, ApiObject | unde
     Object.defineProperty(this, COMPONENT, { value: true });
     this.app = findApp(this);
     this.name = id;
+  }
+
+  /**
+   * A resource (Queue, Postgres, ...) is provisioned before the workloads
+   * that use it; delivery orders a sync by this.
+   */
+  public get role(): ComponentRole {
+    return 'workload';
   }
 
   /** Where the user's program created this construct (file and line). */
@@ -185,7 +199,13 @@ export type AnyComponent = Component<any>;
 function findApp(c: IConstruct): App {
   const root = c.node.root as App;
   if (!(root as any)[Symbol.for('libk8s.App')]) {
-    throw new Error(`'${c.node.id}' must be created inside a libk8s App (new App({...})), not a plain construct tree.`);
+    const id = c.node.id;
+    const kind = c.constructor?.name || 'Construct';
+    throw new Libk8sError([{
+      kind, id, path: c.node.path || id, prop: 'scope',
+      message: `is not inside a libk8s App: the root of its construct tree is a ${root?.constructor?.name || 'plain construct'}`,
+      fix: `create it in the app's tree: new ${kind}(app, ${JSON.stringify(id)}, {...}), where app = new App({...}).`,
+    }]);
   }
   return root;
 }

@@ -29,6 +29,22 @@ export function formatProblem(p: Problem): string {
 }
 
 /**
+ * Marks an error class so `instanceof` recognises its errors even when they
+ * come from another copy of libk8s (a program's own node_modules, a
+ * platform package's): the brand is a `Symbol.for` key both copies share.
+ * Subclasses keep the ordinary `instanceof`.
+ */
+export function brandError(cls: abstract new (...args: any[]) => Error, brand: symbol): void {
+  Object.defineProperty(cls, Symbol.hasInstance, {
+    value(this: unknown, x: unknown): boolean {
+      if (this !== cls) return Function.prototype[Symbol.hasInstance].call(this, x);
+      return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[brand] === true;
+    },
+  });
+  Object.defineProperty(cls.prototype, brand, { value: true });
+}
+
+/**
  * The one error class of libk8s. It carries every problem found in one run,
  * so a user fixes them all at once instead of one per run.
  */
@@ -42,6 +58,7 @@ export class Libk8sError extends Error {
     this.problems = problems;
   }
 }
+brandError(Libk8sError, Symbol.for('libk8s.Libk8sError'));
 
 /** Collects problems for one construct. */
 export class ProblemList {

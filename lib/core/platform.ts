@@ -1,4 +1,4 @@
-import type { GuardrailsProps } from '../guardrails/types';
+import type { GuardrailsProps } from './policy';
 import type { Recipe, RecipeSelection } from './recipe';
 
 /**

@@ -61,6 +61,17 @@ export interface ResourceRef extends AnyComponent {
   readonly spec: Readonly<Record<string, unknown>>;
   /** The keys its type documents for the connection Secret, in order (e.g. Postgres: host, port, database, username, password). */
   readonly connectionKeys: readonly string[];
+  /** The recipe that provisions it in `env`, if one is registered that provides its type. */
+  recipe(env: Environment): Recipe | undefined;
+  /** How workloads reach it in `env` (a pure description); only where it has a recipe. */
+  connection(env: Environment): Connection;
+}
+
+/** A Queue as workloads see it (a QueueWorker consumes one). */
+export interface QueueRef extends ResourceRef {
+  readonly resourceType: 'queue';
+  /** The resolved props; `visibilityTimeoutSeconds` bounds a consumer's grace period. */
+  readonly spec: Readonly<Record<string, unknown>> & { readonly visibilityTimeoutSeconds?: number };
 }
 
 /** Connection values that each come from the key of the same name in Secret `secret`. */

@@ -1,6 +1,6 @@
 import { Libk8sError, Problem } from '../core/errors';
 import { BUILTIN_RULES } from './packs';
-import { Finding, GuardrailsProps, PackName, Report, Rule, RuleContext, Severity, Subject, Waiver } from './types';
+import { Finding, GuardrailsProps, PackName, Report, Rule, RuleContext, Severity, Subject, Waiver } from '../core/policy';
 
 export const ALL_PACKS: readonly PackName[] = ['pss-baseline', 'pss-restricted', 'production', 'ownership'];
 

@@ -1,5 +1,6 @@
+import { brandError } from '../core/errors';
 import { formatLocation } from '../core/source';
-import { Finding, Report } from './types';
+import { Finding, Report } from '../core/policy';
 
 /** Where a finding points in the user's code: `infra/main.ts:17`, or the YAML file and line. */
 export function findingLocation(f: Finding): string | undefined {
@@ -33,3 +34,4 @@ export class GuardrailsError extends Error {
     this.findings = blocking;
   }
 }
+brandError(GuardrailsError, Symbol.for('libk8s.GuardrailsError'));

@@ -5,8 +5,8 @@ import { Environment } from '../core/environment';
 import { ProblemList, show } from '../core/errors';
 import { Connection, Recipe, ResourceRef, ResourceType, selectRecipe } from '../core/recipe';
 import { checkBoolean, checkDnsLabel } from '../core/rules';
-import type { Waiver } from '../guardrails/types';
-import { envPrefix, markResource, wiresTo } from '../wiring/wiring';
+import type { Waiver } from '../core/policy';
+import { envPrefix, markResource, wiresTo } from '../core/wiring';
 
 /** The size presets of managed services; each recipe maps them to its own classes. */
 export type ResourceSize = 'small' | 'medium' | 'large';
@@ -41,6 +41,11 @@ export abstract class Resource<S extends object = object> extends Component<Reco
     super(scope, id);
     markResource(this);
     this.spec = spec;
+  }
+
+  /** Provisioned before the workloads that use it. */
+  public override get role(): 'resource' {
+    return 'resource';
   }
 
   /** The prefix of the environment variables a connecting workload gets: `orders` → `ORDERS`. */

@@ -5,8 +5,8 @@ import { Environment } from '../core/environment';
 import { Libk8sError, ProblemList, show } from '../core/errors';
 import { policySelector } from '../core/labels';
 import { IDENTITY_SCOPE } from '../core/recipe';
-import type { Connection, ConnectionValue, Grant, IdentityBinding, NetworkPeer, Recipe, ResourceRef, WorkloadRef } from '../core/recipe';
-import { envPrefix, isResource, Wire, wireProp, wiresFrom, wiresTo } from './wiring';
+import type { ConnectionValue, Grant, IdentityBinding, NetworkPeer, Recipe, WorkloadRef } from '../core/recipe';
+import { envPrefix, isResource, Wire, wireProp, wiresFrom, wiresTo } from '../core/wiring';
 
 /**
  * What a workload serves to the workloads that connect to it: its Service
@@ -53,8 +53,6 @@ function envKey(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
-type WiredResource = ResourceRef & { recipe(env: Environment): Recipe | undefined; connection(env: Environment): Connection };
-
 /**
  * The environment variables one wire gives its workload in `env`, in the
  * recipe's key order: a resource's connection values as `<ID>_<KEY>`, a
@@ -63,7 +61,7 @@ type WiredResource = ResourceRef & { recipe(env: Environment): Recipe | undefine
  */
 export function wireEnv(w: Wire, env: Environment): k8s.EnvVar[] {
   if (isResource(w.to)) {
-    const resource = w.to as WiredResource;
+    const resource = w.to;
     if (!resource.recipe(env)) return [];
     return Object.entries(resource.connection(env).values).map(([key, v]) => envVar(envName(resource.node.id, key), v));
   }
@@ -113,7 +111,7 @@ export function grantsByRecipe(workload: AnyComponent, env: Environment): Map<Re
   const out = new Map<Recipe, Grant[]>();
   for (const w of wiresFrom(workload)) {
     if (!isResource(w.to)) continue;
-    const resource = w.to as WiredResource;
+    const resource = w.to;
     const recipe = resource.recipe(env);
     if (!recipe) continue;
     const list = out.get(recipe) ?? [];
@@ -174,7 +172,7 @@ export function deriveWiring(workload: AnyComponent & WorkloadRef, ctx: RenderCo
       varBy.set(v.name, w);
     }
     if (isResource(w.to)) {
-      const resource = w.to as WiredResource;
+      const resource = w.to;
       if (resource.recipe(env)) peers.push(...resource.connection(env).network);
       continue;
     }

@@ -2,9 +2,9 @@ import { k8s } from 'cdk8s-plus-27';
 import { RenderContext } from '../core/component';
 import { ProblemList, show } from '../core/errors';
 import { checkBoolean, checkIntRange } from '../core/rules';
-import { PortProps } from './container';
+import { PortProps } from '../pod/container';
 import { checkRunProps, JobBaseProps, RUN_POD, runJobSpec } from './task';
-import { Scope } from './web-service';
+import type { Scope } from '../core/component';
 import { PodObjects, PodOptions, WorkloadOverrides, Workload } from './workload';
 
 /** The schedule macros Kubernetes documents for a CronJob. */

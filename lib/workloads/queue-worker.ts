@@ -3,10 +3,10 @@ import { IConstruct } from 'constructs';
 import { Component, RenderContext } from '../core/component';
 import { ProblemList, show } from '../core/errors';
 import { checkIntRange } from '../core/rules';
-import type { Queue } from '../resources/queue';
-import { addWire, isResource } from '../wiring/wiring';
-import { PortProps } from './container';
-import { Scope } from './web-service';
+import type { QueueRef } from '../core/recipe';
+import { addWire, isResource } from '../core/wiring';
+import { PortProps } from '../pod/container';
+import type { Scope } from '../core/component';
 import { checkHealth, healthPorts, WorkerBaseProps } from './worker';
 import { AutoscaleProps, Workload, WorkloadObjects, WorkloadOverrides } from './workload';
 
@@ -68,7 +68,7 @@ export interface QueueWorkerOverrides extends Omit<WorkloadOverrides, 'autoscale
 
 export interface QueueWorkerProps<E extends string = string> extends WorkerBaseProps {
   /** The queue it consumes: it gets the consume permission and the queue's connection in its environment. */
-  readonly queue: Queue;
+  readonly queue: QueueRef;
   /**
    * Scaling on the queue's depth with a KEDA ScaledObject.
    * @default { min: 0, max: 10, messagesPerReplica: 10 }

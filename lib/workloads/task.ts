@@ -2,8 +2,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { RenderContext } from '../core/component';
 import { ProblemList } from '../core/errors';
 import { checkIntRange } from '../core/rules';
-import { ContainerProps, PortProps } from './container';
-import { Scope } from './web-service';
+import { ContainerProps, PortProps } from '../pod/container';
+import type { Scope } from '../core/component';
 import { PodObjects, PodOptions, Workload, WorkloadOverrides, WorkloadProps } from './workload';
 
 /**

@@ -1,13 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { IConstruct } from 'constructs';
-import { RenderContext } from '../core/component';
+import { RenderContext, Scope } from '../core/component';
 import { ProblemList, show } from '../core/errors';
 import { Environment } from '../core/environment';
 import { selectorLabels } from '../core/labels';
 import { Served } from '../wiring/derive';
 import { checkDnsSubdomain, checkPort } from '../core/rules';
-import { checkPortName, PortProps } from './container';
+import { checkPortName, PortProps } from '../pod/container';
 import { ScalingProps, Workload, WorkloadObjects, WorkloadOverrides, WorkloadProps } from './workload';
 
 /** How a WebService is reached from outside the cluster. */
@@ -70,9 +69,6 @@ export interface WebServiceObjects extends WorkloadObjects {
   httpRoute?: ApiObject;
   ingress?: k8s.KubeIngress;
 }
-
-/** A scope that carries the app's environment names, for typed overrides. */
-export type Scope<E extends string> = IConstruct & { readonly environmentNames?: readonly E[] };
 
 /**
  * A long-running HTTP service: Deployment, Service, route (Gateway API

@@ -2,8 +2,8 @@ import { IConstruct } from 'constructs';
 import { RenderContext } from '../core/component';
 import { ProblemList, show } from '../core/errors';
 import { checkPort } from '../core/rules';
-import { PortProps, ProbesProps } from './container';
-import { Scope } from './web-service';
+import { PortProps, ProbesProps } from '../pod/container';
+import type { Scope } from '../core/component';
 import { ScalingProps, Workload, WorkloadObjects, WorkloadOverrides, WorkloadProps } from './workload';
 
 /** What a Worker and a QueueWorker share beyond WorkloadProps. */

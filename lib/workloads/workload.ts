@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { AnyComponent, Component, RenderContext } from '../core/component';
 import type { Access, ResourceRef } from '../core/recipe';
 import { checkWorkloadWiring, deriveWiring, DerivedWiring, ServingWorkload, wiredEnvNames } from '../wiring/derive';
-import { addWire, at, checkWires, envPrefix, isResource, wireLabel, wireProp, wiresFrom } from '../wiring/wiring';
+import { addWire, at, checkWires, envPrefix, isResource, wireLabel, wireProp, wiresFrom } from '../core/wiring';
 import { ProblemList, show } from '../core/errors';
 import { policySelector, selectorLabels, standardLabels, versionLabel } from '../core/labels';
 import { SizeName } from '../core/platform';
@@ -13,7 +13,7 @@ import { checkDnsLabel, checkImage, checkIntRange, checkMetadataMaps, checkPort,
 import {
   checkContainer, checkEnv, checkProbes, checkResources, checkSize, ContainerProps, EnvValue, envVars, PortProps, probe, ProbesProps,
   resolveResources, resourceRequirements, ResourcesProps, restrictedSecurityContext, VolumeProps,
-} from './container';
+} from '../pod/container';
 
 /** Files mounted from a ConfigMap; a change to them rolls the pods. */
 export interface ConfigFilesProps {

@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { CheckOptions, collectFiles, parseManifests, runCheck } from '../../lib/cli/check';
+import { CheckOptions, collectFiles, runCheck } from '../../lib/cli/check';
+import { parseManifests } from '../../lib/guardrails/manifests';
 import { main } from '../../lib/cli/main';
 import { TEST_RULES } from '../guardrails/reporters/support';
 

@@ -14,7 +14,7 @@ function tmp(): string {
 
 /** Runs the real CLI as a user would: a fresh node process. */
 function cli(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, LIBK8S_OUTDIR: '', LIBK8S_ENVIRONMENTS: '' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: process.env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

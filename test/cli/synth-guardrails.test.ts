@@ -18,7 +18,7 @@ function tmp(): string {
 /** `libk8s synth` of guarded.ts (the platform's own rules only) in a fresh node process. */
 function synth(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [BIN, 'synth', PROGRAM, ...args], {
-    cwd: ROOT, encoding: 'utf8', env: { ...process.env, LIBK8S_OUTDIR: '', LIBK8S_ENVIRONMENTS: '', NO_COLOR: '1', ...env },
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

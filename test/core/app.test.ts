@@ -106,7 +106,9 @@ describe('App', () => {
   test('a construct outside a libk8s App fails at once with a clear message', () => {
     const root = new Construct(undefined as any, 'root');
     expect(() => new WebService(root, 'storefront', { image: IMAGE }))
-      .toThrow("'storefront' must be created inside a libk8s App (new App({...})), not a plain construct tree.");
+      .toThrow(Libk8sError);
+    expect(() => new WebService(new Construct(undefined as any, 'root'), 'storefront', { image: IMAGE }))
+      .toThrow(`WebService 'storefront' (root/storefront): 'scope' is not inside a libk8s App: the root of its construct tree is a Construct. Fix: create it in the app's tree: new WebService(app, "storefront", {...}), where app = new App({...}).`);
   });
 });
 

@@ -480,24 +480,20 @@ export function readManifestTree(dir: string): ManifestFile[] {
 }
 
 /**
- * Runs examples/shop/main.ts the way `libk8s synth --out <outdir>` does (the
- * CLI passes --out as LIBK8S_OUTDIR), in a fresh module registry, so its
- * `app.synth()` writes `<outdir>/<env>/shop/` instead of dist/.
+ * Runs examples/shop/main.ts the way `libk8s synth --out <outdir>` does: in
+ * a fresh module registry, inside a synth session (the channel the CLI
+ * passes --out through) of the copy of libk8s the example itself loads, so
+ * its `app.synth()` writes `<outdir>/<env>/shop/` instead of dist/.
  */
 export function synthShopExample(outdir: string): void {
-  const saved = { out: process.env.LIBK8S_OUTDIR, envs: process.env.LIBK8S_ENVIRONMENTS };
-  process.env.LIBK8S_OUTDIR = outdir;
-  delete process.env.LIBK8S_ENVIRONMENTS;
-  try {
-    jest.isolateModules(() => {
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const lib = require('libk8s') as typeof import('libk8s');
+    lib.runSynthSession({ outdir, results: [] }, () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('../../examples/shop/main');
     });
-  } finally {
-    if (saved.out === undefined) delete process.env.LIBK8S_OUTDIR;
-    else process.env.LIBK8S_OUTDIR = saved.out;
-    if (saved.envs !== undefined) process.env.LIBK8S_ENVIRONMENTS = saved.envs;
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------

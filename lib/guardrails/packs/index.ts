@@ -1,4 +1,4 @@
-import { Rule } from '../types';
+import { Rule } from '../../core/policy';
 import { OWNERSHIP_RULES } from './ownership';
 import { PRODUCTION_RULES } from './production';
 import { PSS_RULES } from './pss';

@@ -1,7 +1,7 @@
 import { INSTANCE_LABEL, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from '../../core/labels';
 import { show } from '../../core/errors';
-import { WORKLOAD_KINDS } from '../pod';
-import { Rule, Violation } from '../types';
+import { WORKLOAD_KINDS } from '../pod-spec';
+import { Rule, Violation } from '../../core/policy';
 
 /** The team label libk8s uses unless the platform names another (PlatformProps.teamLabel). */
 export const DEFAULT_TEAM_LABEL = 'libk8s.io/team';

@@ -2,8 +2,8 @@
  * The production pack, part 3: staying up — replicas, autoscaling,
  * disruption budgets, spreading, selectors, and batch jobs that end.
  */
-import { podSpecOf, selects } from '../pod';
-import { Rule, Violation } from '../types';
+import { podSpecOf, selects } from '../pod-spec';
+import { Rule, Violation } from '../../core/policy';
 import {
   describe, findNamed, hpaFor, inNs, minReplicas, nameOf, nsOf, numberOr, productionRule, SCALABLE_KINDS, scaled, selectorsOf, show, workloadsSelectedBy,
 } from './production-support';

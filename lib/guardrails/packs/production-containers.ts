@@ -3,8 +3,8 @@
  * resources, probes, images, hardening, environment, shutdown.
  */
 import { SECRET_LOOKING_NAME } from '../../core/rules';
-import { containersOf, LONG_RUNNING_KINDS, podSpecOf, WORKLOAD_KINDS } from '../pod';
-import { Rule, Violation } from '../types';
+import { containersOf, LONG_RUNNING_KINDS, podSpecOf, WORKLOAD_KINDS } from '../pod-spec';
+import { Rule, Violation } from '../../core/policy';
 import {
   containerName, declaredPorts, imageRef, probeHandler, probePort, PROBES, productionRule, runningContainers, show,
 } from './production-support';

@@ -2,8 +2,8 @@
  * The production pack, part 2: who may talk to the pods and how they are
  * reached — NetworkPolicies, service accounts, Services, routes and TLS.
  */
-import { podSpecOf, WORKLOAD_KINDS } from '../pod';
-import { Rule, RuleContext, Subject, Violation } from '../types';
+import { podSpecOf, WORKLOAD_KINDS } from '../pod-spec';
+import { Rule, RuleContext, Subject, Violation } from '../../core/policy';
 import {
   describe, findNamed, hostCovered, inNs, memo, nameOf, nsOf, productionRule, selectorsOf, show, workloadsSelectedBy, workloadsSelectedByMap,
 } from './production-support';

@@ -1,7 +1,7 @@
 /** Lookups shared by the production pack's rules: namespaces, workloads, replicas, ports. */
 import { show } from '../../core/errors';
-import { ContainerRef, containersOf, mapSelects, podSpecOf, PodSpecRef, selects, WORKLOAD_KINDS } from '../pod';
-import { Rule, RuleContext, Subject } from '../types';
+import { ContainerRef, containersOf, mapSelects, podSpecOf, PodSpecRef, selects, WORKLOAD_KINDS } from '../pod-spec';
+import { Rule, RuleContext, Subject } from '../../core/policy';
 
 /** The production pack's rules are written with this; it only fixes the pack name. */
 export function productionRule(r: Omit<Rule, 'pack'>): Rule {

@@ -1,4 +1,4 @@
-import { Rule } from '../types';
+import { Rule } from '../../core/policy';
 import { AVAILABILITY_RULES } from './production-availability';
 import { CONTAINER_RULES } from './production-containers';
 import { NETWORK_RULES } from './production-network';

@@ -15,8 +15,8 @@
  * Baseline and a Restricted control (seccomp Unconfined, an added SYS_ADMIN)
  * is reported by both packs.
  */
-import { ContainerRef, containersOf, PodSpecRef, podSpecOf, WORKLOAD_KINDS } from '../pod';
-import { Rule, RuleAliases, Violation } from '../types';
+import { ContainerRef, containersOf, PodSpecRef, podSpecOf, WORKLOAD_KINDS } from '../pod-spec';
+import { Rule, RuleAliases, Violation } from '../../core/policy';
 
 type Level = 'baseline' | 'restricted';
 type Check = (pod: PodSpecRef, containers: readonly ContainerRef[]) => Violation[];

@@ -1,4 +1,4 @@
-import { Finding } from '../types';
+import { Finding } from '../../core/policy';
 import { allFindings, findingPosition, InputError, Reports, ReportSummary, summarize, toolVersion } from './summary';
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { BUILTIN_RULES } from '../packs';
-import { Finding, Rule, Severity } from '../types';
+import { Finding, Rule, Severity } from '../../core/policy';
 import { allFindings, findingPosition, firstAlias, InputError, Reports, summarize, toolVersion } from './summary';
 
 /** The SARIF 2.1.0 subset libk8s writes (see the OASIS schema for the full format). */

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Finding, Report, RuleAliases } from '../types';
+import { Finding, Report, RuleAliases } from '../../core/policy';
 
 /** Input that could not be checked (`libk8s check`): a malformed file, a document that is no Kubernetes object. */
 export interface InputError {

@@ -1,5 +1,5 @@
 import { findingLocation } from '../format';
-import { Finding, Severity } from '../types';
+import { Finding, Severity } from '../../core/policy';
 import { allFindings, firstAlias, formatSummary, Reports, summarize } from './summary';
 
 export interface TableOptions {

@@ -2,7 +2,7 @@ import type { Environment } from '../../core/environment';
 import type { Connection, RecipeContext, ResourceRef } from '../../core/recipe';
 import { parseMemory } from '../../core/rules';
 import type { RedisSpec } from '../../resources/redis';
-import { resolveResources } from '../../workloads/container';
+import { resolveResources } from '../../pod/container';
 import { connectionSecretName, devSecret, ResolvedOptions, serviceHost } from './options';
 import { connectionSecret, Probes, renderStandIn, standInConnection, secretEnv } from './standin';
 

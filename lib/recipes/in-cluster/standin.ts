@@ -4,7 +4,7 @@ import { policySelector, selectorLabels, versionLabel } from '../../core/labels'
 import type { SizeName } from '../../core/platform';
 import { Connection, RecipeContext, ResourceRef, secretValues } from '../../core/recipe';
 import { parseImage } from '../../core/rules';
-import { resolveResources, resourceRequirements, restrictedSecurityContext } from '../../workloads/container';
+import { resolveResources, resourceRequirements, restrictedSecurityContext } from '../../pod/container';
 import { connectionSecretName, credentialsSecretName, devSecret, ResolvedOptions } from './options';
 
 /**

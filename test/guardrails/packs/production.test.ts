@@ -4,6 +4,7 @@ import * as path from 'path';
 import { aliasesOf, App, AppProps, blocking, BUILTIN_RULES, Finding, Guardrails, GuardrailsProps, Rule, WebService } from 'libk8s';
 import { check, FIXTURES, loadFixture, where } from '../fixtures/load';
 import { HAS_REFERENCE, REFERENCE_DIR } from '../../support/reference';
+import { synthShopExample } from '../../support/schemas';
 
 const PRODUCTION = BUILTIN_RULES.filter((r) => r.pack === 'production');
 const rule = (id: string): Rule => PRODUCTION.find((r) => r.id === id)!;
@@ -308,19 +309,13 @@ describe('libk8s output passes the production and ownership packs as it is', () 
 
   test('the shop example synthesizes with the guardrails enforced', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'libk8s-shop-'));
-    const saved = process.env.LIBK8S_OUTDIR;
-    process.env.LIBK8S_OUTDIR = out;
     try {
-      await jest.isolateModulesAsync(async () => {
-        await import('../../../examples/shop/main');
-      });
+      synthShopExample(out);
       for (const env of ['dev', 'prod']) {
         expect(fs.readdirSync(path.join(out, env, 'shop')).sort()).toEqual(expect.arrayContaining(['fulfilment', 'nightly-report', 'storefront']));
         expect(fs.existsSync(path.join(out, env, 'shop', 'storefront', 'deployment.yaml'))).toBe(true);
       }
     } finally {
-      if (saved === undefined) delete process.env.LIBK8S_OUTDIR;
-      else process.env.LIBK8S_OUTDIR = saved;
       fs.rmSync(out, { recursive: true, force: true });
     }
   });

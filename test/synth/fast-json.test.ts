@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { App, Env, WebService } from 'libk8s';
-import { fastToJson } from '../../lib/core/fast-json';
+import { fastToJson } from '../../lib/synth/fast-json';
 import { newApp } from '../support/apps';
 
 /** Every ApiObject an app renders, across environments, captured through customize(). */

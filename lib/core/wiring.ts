@@ -1,8 +1,8 @@
-import type { App } from '../core/app';
-import { AnyComponent } from '../core/component';
-import { ProblemList } from '../core/errors';
-import type { Access, ResourceRef } from '../core/recipe';
-import { CallSite, formatLocation, SourceLocation } from '../core/source';
+import type { App } from './app';
+import { AnyComponent } from './component';
+import { ProblemList } from './errors';
+import type { Access, ResourceRef } from './recipe';
+import { CallSite, formatLocation, SourceLocation } from './source';
 
 /**
  * The wiring of an app: who connects to what. `a.connect(b)` and

@@ -1,41 +1,22 @@
 import { ApiObject, App as Cdk8sApp, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { App } from './app';
-import { Component, RenderContext } from './component';
-import { Environment } from './environment';
-import { Libk8sError, Problem } from './errors';
+import type { App } from '../core/app';
+import { Component, RenderContext } from '../core/component';
+import type { Delivery } from '../core/delivery';
+import { Environment } from '../core/environment';
+import { Libk8sError, Problem } from '../core/errors';
+import type { ObjectRole, RenderedEnvironment, RenderedObject } from '../core/pipeline';
+import { IDENTITY_SCOPE } from '../core/recipe';
+import { formatLocation } from '../core/source';
 import { fastToJson } from './fast-json';
 import { applyPatch, describeOp, PatchError, PatchOp, toOp } from './json-patch';
-import { IDENTITY_SCOPE } from './recipe';
-import { formatLocation } from './source';
-
-/** One synthesized Kubernetes object and where it came from. */
-export interface RenderedObject {
-  /** The construct that produced it. */
-  readonly component: Component;
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly namespace?: string;
-  /** The object as plain JSON, exactly as it is written. */
-  readonly manifest: Record<string, any>;
-  /** Its file, relative to the environment's app folder. */
-  readonly file: string;
-}
-
-export interface RenderedEnvironment {
-  readonly environment: Environment;
-  readonly objects: readonly RenderedObject[];
-  /** Milliseconds spent rendering this environment. */
-  readonly millis: number;
-}
 
 /**
  * Renders every component once per environment into a cdk8s chart, then
  * turns each ApiObject into JSON exactly once. Unlike `cdk8s.App.synth()`,
  * nothing is re-resolved per chart, so the cost is linear in the objects.
  */
-export function renderApp(app: App, environments: readonly Environment[]): RenderedEnvironment[] {
+export function renderApp(app: App, environments: readonly Environment[], deliveries: readonly Delivery[] = []): RenderedEnvironment[] {
   const problems: Problem[] = [];
   const components = app.components;
   const result = environments.map((environment) => {
@@ -54,7 +35,7 @@ export function renderApp(app: App, environments: readonly Environment[]): Rende
         problems.push(...e.problems);
         continue;
       }
-      objects.push(...toManifests(component, scope, environment, problems));
+      objects.push(...toManifests(component, scope, { app, environment }, deliveries, problems));
     }
     problems.push(...findDuplicates(objects, environment));
     return { environment, objects, millis: performance.now() - started };
@@ -63,7 +44,8 @@ export function renderApp(app: App, environments: readonly Environment[]): Rende
   return result;
 }
 
-function toManifests(component: Component, scope: Construct, env: Environment, problems: Problem[]): RenderedObject[] {
+function toManifests(component: Component, scope: Construct, ctx: { readonly app: App; readonly environment: Environment }, deliveries: readonly Delivery[], problems: Problem[]): RenderedObject[] {
+  const env = ctx.environment;
   const out: RenderedObject[] = [];
   const apiObjects = scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
   const usedPatches = new Set<number>();
@@ -71,7 +53,9 @@ function toManifests(component: Component, scope: Construct, env: Environment, p
     // cdk8s would apply these leniently; take them over and apply them strictly.
     const ownPatches = ((obj as any).patches as unknown[]).splice(0).map((p) => toOp(p as any));
     const manifest = (fastToJson(obj) ?? obj.toJson()) as Record<string, any>;
-    if (component.app.platform.argoCdAnnotations) addSyncAnnotations(manifest, 'resourceType' in component || obj.node.scopes.some((s) => s.node.id === IDENTITY_SCOPE && s.node.scope === scope));
+    const role = roleOf(component, obj, scope);
+    // delivery annotations first, so the construct's own patches can still change them
+    for (const d of deliveries) d.annotate?.(manifest, role, ctx);
     const name: string = manifest.metadata?.name ?? obj.name;
     const kind: string = manifest.kind;
     const fail = (op: PatchOp, e: unknown, where?: string) => problems.push({
@@ -92,7 +76,7 @@ function toManifests(component: Component, scope: Construct, env: Environment, p
     });
     out.push({
       component, apiVersion: manifest.apiVersion, kind, name, namespace: manifest.metadata?.namespace, manifest,
-      file: fileName(component, kind, name),
+      file: fileName(component, kind, name), role,
     });
   }
   component.patches.forEach((patch, i) => {
@@ -107,40 +91,10 @@ function toManifests(component: Component, scope: Construct, env: Environment, p
   return out;
 }
 
-/** API groups built into Kubernetes; anything else is a custom resource whose CRD may arrive in the same sync. */
-const BUILTIN_GROUPS = new Set([
-  '', 'apps', 'batch', 'autoscaling', 'policy', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'scheduling.k8s.io',
-  'coordination.k8s.io', 'discovery.k8s.io', 'node.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'certificates.k8s.io',
-  'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'resource.k8s.io', 'storagemigration.k8s.io',
-]);
-
-/**
- * Argo CD ordering: cloud resources and identities in wave -1, before the
- * workloads (wave 0) that use them; custom resources skip the dry run when
- * their CRD is not there yet.
- */
-function addSyncAnnotations(manifest: Record<string, any>, early: boolean): void {
-  const apiVersion = String(manifest.apiVersion ?? '');
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  const custom = !BUILTIN_GROUPS.has(group);
-  if (!early && !custom) return;
-  const annotations: Record<string, string> = { ...manifest.metadata?.annotations };
-  if (early) annotations['argocd.argoproj.io/sync-wave'] = '-1';
-  if (custom) annotations[SYNC_OPTIONS] = withSyncOption(annotations[SYNC_OPTIONS], 'SkipDryRunOnMissingResource=true');
-  // keys stay sorted, as everywhere else in the output
-  manifest.metadata = sortKeys({ ...manifest.metadata, annotations: sortKeys(annotations) });
-}
-
-const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
-
-/** Adds `option` to a comma-separated sync-options value, keeping the options already there (e.g. the user's `Replace=true`). */
-function withSyncOption(value: string | undefined, option: string): string {
-  const options = (value ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  return (options.includes(option) ? options : [...options, option]).join(',');
-}
-
-function sortKeys<T extends Record<string, unknown>>(o: T): T {
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]])) as T;
+/** A resource's objects, a workload's cloud identity (made by recipes in its identity scope), or the workload itself. */
+function roleOf(component: Component, obj: ApiObject, scope: Construct): ObjectRole {
+  if (component.role === 'resource') return 'resource';
+  return obj.node.scopes.some((s) => s.node.id === IDENTITY_SCOPE && s.node.scope === scope) ? 'identity' : 'workload';
 }
 
 function fileName(component: Component, kind: string, name: string): string {

@@ -1,5 +1,5 @@
 import { JsonPatch } from 'libk8s';
-import { applyPatch, describeOp, PatchError, PatchOp, toOp } from '../../lib/core/json-patch';
+import { applyPatch, describeOp, PatchError, PatchOp, toOp } from '../../lib/synth/json-patch';
 
 /** Applies ops to a deep copy of doc and returns the copy. */
 function patched(doc: Record<string, unknown>, ...ops: PatchOp[]): Record<string, unknown> {

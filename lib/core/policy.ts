@@ -1,4 +1,4 @@
-import type { SourceLocation } from '../core/source';
+import type { SourceLocation } from './source';
 
 /** How bad a finding is. `error` fails `synth` and `check`; the others are reported. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -132,4 +132,20 @@ export interface GuardrailsProps {
   readonly waivers?: readonly Waiver[];
   /** Options per rule id, read by the rule through `ctx.options`. @default - none */
   readonly options?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/**
+ * The policy engine as the app model sees it (`lib/guardrails` implements
+ * it): the enabled rules with their severities, and `check`, which runs
+ * them over a set of objects.
+ */
+export interface PolicyEngine {
+  /** Every rule the engine knows (built-in and the platform's), enabled or not. */
+  readonly known: readonly Rule[];
+  /** The enabled rules with their effective severity. */
+  readonly rules: readonly { readonly rule: Rule; readonly severity: Severity }[];
+  /** A rule by id or alias. */
+  find(idOrAlias: string): Rule | undefined;
+  /** Runs every enabled rule over the objects; `extraWaivers` are the constructs' own. */
+  check(subjects: readonly Subject[], extraWaivers?: readonly Waiver[]): Report;
 }

@@ -8,11 +8,11 @@ import {
 } from 'libk8s';
 import type {
   Validation, ValidationConfig, ValidationContext, ValidationReport, ValidationReportStatus, ValidationViolation,
-} from './fixtures/cdk8s-cli-validation';
-import { TEST_RULES } from './guardrails/reporters/support';
+} from '../fixtures/cdk8s-cli-validation';
+import { TEST_RULES } from './reporters/support';
 
-const ROOT = path.resolve(__dirname, '..');
-const DIR = path.join(__dirname, 'fixtures', 'cdk8s-plugin');
+const ROOT = path.resolve(__dirname, '..', '..');
+const DIR = path.join(__dirname, '..', 'fixtures', 'cdk8s-plugin');
 const SHOP = path.join(DIR, 'shop.yaml');
 const CONFIG = path.join(DIR, 'config.yaml');
 const GOOD = path.join(DIR, 'good.yaml');
@@ -234,7 +234,7 @@ describe('the cdk8s validation plugin: properties from cdk8s.yaml', () => {
   });
 
   test('the cdk8s.yaml snippet in the class documentation is valid', () => {
-    const source = fs.readFileSync(path.join(ROOT, 'lib', 'cdk8s-plugin.ts'), 'utf8');
+    const source = fs.readFileSync(path.join(ROOT, 'lib', 'guardrails', 'cdk8s-plugin.ts'), 'utf8');
     const block = /```yaml\n([\s\S]*?)\n\s*\* ```/.exec(source)![1].split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join('\n');
     const entry = (YAML.parse(block).validations as ValidationConfig[])[0];
     expect(entry).toMatchObject({ package: 'libk8s', class: 'Libk8sValidation' });

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
-import { parseManifests } from './cli/check';
-import { Libk8sError, Problem } from './core/errors';
-import { blocking, Guardrails } from './guardrails/engine';
-import { findingLocation } from './guardrails/format';
-import { formatSummary, InputError, summarize } from './guardrails/reporters/summary';
-import { Finding, GuardrailsProps, Severity, Subject } from './guardrails/types';
+import { parseManifests } from './manifests';
+import { Libk8sError, Problem } from '../core/errors';
+import { blocking, Guardrails } from './engine';
+import { findingLocation } from './format';
+import { formatSummary, InputError, summarize } from './reporters/summary';
+import { Finding, GuardrailsProps, Severity, Subject } from '../core/policy';
 
 // The cdk8s-cli side of the contract, declared here so that libk8s needs no
 // dependency on cdk8s-cli (not even at type level). These are the members

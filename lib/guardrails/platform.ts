@@ -1,0 +1,50 @@
+import type { App } from '../core/app';
+import { Libk8sError, Problem } from '../core/errors';
+import type { Platform } from '../core/platform';
+import type { GuardrailsProps } from '../core/policy';
+import { Guardrails } from './engine';
+import { DEFAULT_REQUIRED_LABELS, DEFAULT_TEAM_LABEL } from './packs/ownership';
+
+/**
+ * The platform's guardrails, told what the App knows of the platform: the
+ * ownership labels name its team label, and a platform that drops cpu
+ * limits does not want them asked for. The platform's own options and
+ * severities for these rules win.
+ */
+export function guardrailsFor(platform: Platform): GuardrailsProps {
+  const g = platform.guardrails;
+  const labels = DEFAULT_REQUIRED_LABELS.map((l) => (l === DEFAULT_TEAM_LABEL ? platform.teamLabel : l));
+  const options = { ...g.options, 'required-labels': { labels, ...g.options?.['required-labels'] } };
+  const cpuLimitSet = g.severities?.['resources-cpu-limit'] !== undefined || g.severities?.cpuLimitsMissing !== undefined;
+  const severities = platform.dropCpuLimits && !cpuLimitSet ? { ...g.severities, 'resources-cpu-limit': 'off' as const } : g.severities;
+  return { ...g, options, severities };
+}
+
+const engines = new WeakMap<App, Guardrails>();
+
+/** The app's guardrails engine, made once per App; a Libk8sError when the platform's configuration is wrong. */
+export function guardrailsOf(app: App): Guardrails {
+  let engine = engines.get(app);
+  if (!engine) {
+    engine = new Guardrails(guardrailsFor(app.platform));
+    engines.set(app, engine);
+  }
+  return engine;
+}
+
+/**
+ * The problems of the app's guardrails: the platform's configuration, and
+ * each construct's waivers (a reason, and a rule that exists), in tree order.
+ */
+export function guardrailsProblems(app: App): Problem[] {
+  let engine: Guardrails;
+  try {
+    engine = guardrailsOf(app);
+  } catch (e) {
+    if (e instanceof Libk8sError) return [...e.problems];
+    throw e;
+  }
+  return app.components.flatMap((c) => (c.waivers.length
+    ? engine.checkWaivers(c.waivers, 'waive', { kind: c.kind, id: c.node.id, path: c.displayPath, message: '' })
+    : []));
+}
