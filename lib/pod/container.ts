@@ -3,6 +3,17 @@ import { ProblemList, show } from '../core/errors';
 import { DEFAULT_SIZES, Platform, ResourceSpec, SizeName } from '../core/platform';
 import { checkCpu, checkEnvName, checkImage, checkIntRange, checkMemory, checkPort, parseCpu, parseMemory, SECRET_LOOKING_NAME } from '../core/rules';
 
+/** Files mounted from a ConfigMap; a change to them rolls the pods. */
+export interface ConfigFilesProps {
+  /** File name to content. */
+  readonly files: Readonly<Record<string, string>>;
+  /**
+   * Where the files appear in the main container.
+   * @default `/etc/<construct id>`
+   */
+  readonly mountPath?: string;
+}
+
 /** Where an environment variable's value comes from, other than a literal. */
 export type EnvSource =
   | { readonly from: 'secret'; readonly name: string; readonly key: string; readonly optional?: boolean }
@@ -285,31 +296,6 @@ export function restrictedSecurityContext(uid: number): k8s.SecurityContext {
     capabilities: { drop: ['ALL'] },
     seccompProfile: { type: 'RuntimeDefault' },
   };
-}
-
-const DEFAULT_TIMING = {
-  startup: { periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 1 },
-  readiness: { periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 1 },
-  liveness: { periodSeconds: 10, failureThreshold: 6, timeoutSeconds: 1 },
-} as const;
-
-export type ProbeKind = keyof typeof DEFAULT_TIMING;
-
-/** Builds one probe; HTTP, TCP and gRPC probes target a declared port. */
-export function probe(kind: ProbeKind, p: ProbeProps | undefined, platform: Platform, primaryPort: number | undefined): k8s.Probe {
-  const t = { ...DEFAULT_TIMING[kind], ...stripUndefined({ initialDelaySeconds: p?.initialDelaySeconds, periodSeconds: p?.periodSeconds, failureThreshold: p?.failureThreshold, timeoutSeconds: p?.timeoutSeconds }) };
-  const timing = { ...t, successThreshold: 1 };
-  const pp = p ?? {};
-  switch (pp.type) {
-    case 'exec': return { ...timing, exec: { command: [...pp.command] } };
-    case 'tcp': return { ...timing, tcpSocket: { port: k8s.IntOrString.fromString(pp.port ?? 'http') } };
-    case 'grpc': return { ...timing, grpc: { port: pp.port ?? primaryPort ?? 8080 } };
-    default: return { ...timing, httpGet: { path: pp.path ?? platform.healthPaths[kind], port: k8s.IntOrString.fromString(pp.port ?? 'http') } };
-  }
-}
-
-function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** The port names a probe may target on the main container. */

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Component, RenderContext } from '../core/component';
 import { Environment } from '../core/environment';
-import { ProblemList, show } from '../core/errors';
+import { Libk8sError, ProblemList, show } from '../core/errors';
 import { Connection, Recipe, ResourceRef, ResourceType, selectRecipe } from '../core/recipe';
 import { checkBoolean, checkDnsLabel } from '../core/rules';
 import type { Waiver } from '../core/policy';
@@ -65,7 +65,12 @@ export abstract class Resource<S extends object = object> extends Component<Reco
     let connection = this.connections.get(env);
     if (!connection) {
       const recipe = this.recipe(env);
-      if (!recipe) throw new Error(`${this.kind} '${this.node.id}' has no recipe in environment '${env.name}'`);
+      if (!recipe) {
+        // validation reports a missing recipe first; this guards a recipe or test asking anyway
+        throw new Libk8sError([{ kind: this.kind, id: this.node.id, path: this.displayPath, environment: env.name,
+          message: `has no recipe in environment '${env.name}', so it has no connection there`,
+          fix: `select a recipe that provides ${this.resourceType} for environment '${env.name}' (platform.environmentRecipes or the environment's recipes).` }]);
+      }
       connection = recipe.connection(this, env);
       this.connections.set(env, connection);
     }
@@ -105,10 +110,22 @@ export abstract class Resource<S extends object = object> extends Component<Reco
   /** Checks the resource's own props. */
   protected abstract validateSpec(problems: ProblemList): void;
 
+  /**
+   * Provisions the resource with its environment's recipe. Returns the
+   * objects the recipe created, keyed by their construct id in lower camel
+   * case (e.g. `queue`, `deadLetterQueue`, `connectionSecret`,
+   * `statefulSet`), so `customize()` reaches them as it does a workload's.
+   */
   protected render(ctx: RenderContext): Record<string, ApiObject | undefined> {
     const recipe = this.recipe(ctx.environment)!;
     const users = wiresTo(this).map((w) => ({ workload: w.from as any, access: w.access }));
     recipe.provision(this, { ...ctx, users });
-    return {};
+    const objects: Record<string, ApiObject> = {};
+    for (const obj of ctx.scope.node.findAll()) {
+      if (!ApiObject.isApiObject(obj)) continue;
+      const key = obj.node.scopes.slice(ctx.scope.node.scopes.length).map((c) => c.node.id).join('-');
+      objects[key.replace(/[-_/ ]+(.)/g, (_m, c: string) => c.toUpperCase()).replace(/^./, (c) => c.toLowerCase())] = obj;
+    }
+    return objects;
   }
 }

@@ -165,8 +165,9 @@ export class QueueWorker<E extends string = string> extends Workload<QueueWorker
 
   protected render(ctx: RenderContext): QueueWorkerObjects {
     const env = ctx.environment;
-    const p = this.effective(env.name);
-    const objects = this.renderWorkload(ctx, { ...p, autoscale: undefined }, [], this.wiring(ctx), { externalAutoscaler: true }) as QueueWorkerObjects;
+    const settings = this.settingsFor(env.name);
+    const p = settings.props;
+    const objects = this.renderWorkload(ctx, settings, [], this.wiring(ctx), { externalAutoscaler: true }) as QueueWorkerObjects;
     const queue = p.queue;
     const scaler = queue.recipe(env)!.queueScaler!(queue, queue.connection(env), this, env);
     const a: QueueAutoscaleProps = { ...DEFAULT_AUTOSCALE, ...p.autoscale };

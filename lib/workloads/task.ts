@@ -4,6 +4,7 @@ import { ProblemList } from '../core/errors';
 import { checkIntRange } from '../core/rules';
 import { ContainerProps, PortProps } from '../pod/container';
 import type { Scope } from '../core/component';
+import { runJobSpec } from '../pod/controllers';
 import { PodObjects, PodOptions, Workload, WorkloadOverrides, WorkloadProps } from './workload';
 
 /**
@@ -93,24 +94,9 @@ export interface TaskObjects extends PodObjects {
  */
 export const RUN_POD: PodOptions = { restartPolicy: 'Never', spread: false, probes: false, preStop: false };
 
-/**
- * The podFailurePolicy of every run: a pod lost to a disruption (node drain,
- * eviction, preemption) is replaced without using up a retry. Valid from
- * Kubernetes 1.26 (beta, on by default) and GA in 1.31.
- */
-export function podFailurePolicy(): k8s.PodFailurePolicy {
-  return { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }] };
-}
-
-/** The Job spec of a run: retries, deadline, failure policy and the pod. */
-export function runJobSpec(p: JobBaseProps, template: k8s.PodTemplateSpec, extra: Partial<k8s.JobSpec> = {}): k8s.JobSpec {
-  return {
-    backoffLimit: p.backoffLimit ?? 2,
-    activeDeadlineSeconds: p.activeDeadlineSeconds ?? 3600,
-    podFailurePolicy: podFailurePolicy(),
-    ...extra,
-    template,
-  };
+/** A run's retries and deadline, defaults resolved (see JobBaseProps). */
+export function runLimits(p: JobBaseProps): { readonly backoffLimit: number; readonly activeDeadlineSeconds: number } {
+  return { backoffLimit: p.backoffLimit ?? 2, activeDeadlineSeconds: p.activeDeadlineSeconds ?? 3600 };
 }
 
 /** Checks the props every run has: no probes, no scaling, the retry and deadline bounds. */
@@ -173,12 +159,13 @@ export class Task<E extends string = string> extends Workload<TaskProps<E>, Task
   }
 
   protected render(ctx: RenderContext): TaskObjects {
-    const p = this.effective(ctx.environment.name);
+    const s = this.settingsFor(ctx.environment.name);
+    const p = s.props;
     const wiring = this.wiring(ctx);
-    const { serviceAccount, configMap, template } = this.renderPod(ctx, p, wiring, this.podOptions);
+    const { serviceAccount, configMap, template } = this.renderPod(ctx, s, wiring, 'Job');
     const job = new k8s.KubeJob(ctx.scope, 'Job', {
       metadata: this.metadata(ctx, p),
-      spec: runJobSpec(p, template, { ttlSecondsAfterFinished: p.ttlSecondsAfterFinished ?? 86400 }),
+      spec: runJobSpec(runLimits(p), template, { ttlSecondsAfterFinished: p.ttlSecondsAfterFinished ?? 86400 }),
     });
     // a run serves nothing: the base admits only the Task's own pods (Polaris asks for one ingress rule)
     const networkPolicy = this.renderNetworkPolicy(ctx, p, [], wiring);

@@ -63,6 +63,13 @@ export interface WebServiceProps<E extends string = string> extends WorkloadProp
   readonly overrides?: { readonly [K in E]?: WebServiceOverrides };
 }
 
+/** One environment's serving settings of a WebService. */
+interface ServingSettings {
+  readonly servicePort: number;
+  readonly ports: readonly PortProps[];
+  readonly route?: RouteProps;
+}
+
 /** The objects a WebService emits in one environment. */
 export interface WebServiceObjects extends WorkloadObjects {
   service: k8s.KubeService;
@@ -78,14 +85,27 @@ export interface WebServiceObjects extends WorkloadObjects {
 export class WebService<E extends string = string> extends Workload<WebServiceProps<E>, WebServiceObjects> {
   public readonly kind = 'WebService';
 
+  /** Each environment's Service port, container ports and route, defaults resolved. */
+  private readonly serving: ReadonlyMap<string, ServingSettings>;
+
   constructor(scope: Scope<E>, id: string, props: WebServiceProps<NoInfer<E>>) {
     super(scope, id, props);
+    this.serving = new Map([...this.settings].map(([env, s]) => {
+      const overridden = this.props?.overrides?.[env as E]?.route;
+      // an override's route is merged over the construct's (as validate() checks it); `route: false` removes it
+      const route = overridden === false ? undefined : overridden ? { ...this.props.route, ...overridden } : s.props.route;
+      return [env, { servicePort: s.props.servicePort ?? 80, ports: this.ports(s.props), route }];
+    }));
   }
 
   /** What workloads that `connect()` to this one reach: the Service and the container ports. */
   public served(env: Environment): Served {
-    const p = this.effective(env.name);
-    return { serviceName: this.name, servicePort: p.servicePort ?? 80, ports: this.ports(p).map((x) => ({ name: x.name, port: x.port, protocol: x.protocol })) };
+    const s = this.servingIn(env.name);
+    return { serviceName: this.name, servicePort: s.servicePort, ports: s.ports.map((x) => ({ name: x.name, port: x.port, protocol: x.protocol })) };
+  }
+
+  private servingIn(env: string): ServingSettings {
+    return this.serving.get(env) ?? { servicePort: this.props.servicePort ?? 80, ports: this.ports(this.props), route: this.props.route };
   }
 
   protected ports(p: WebServiceProps<E>): PortProps[] {
@@ -147,13 +167,10 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
   }
 
   protected render(ctx: RenderContext): WebServiceObjects {
-    const p = this.effective(ctx.environment.name);
-    // an override's route is merged over the construct's (as validate() checks it); `route: false` removes it
-    const overridden = this.props.overrides?.[ctx.environment.name as E]?.route;
-    const route = overridden === false ? undefined : overridden ? { ...this.props.route, ...overridden } : this.props.route;
+    const settings = this.settingsFor(ctx.environment.name);
+    const p = settings.props;
+    const { servicePort, ports, route } = this.servingIn(ctx.environment.name);
     const platform = ctx.platform;
-    const servicePort = p.servicePort ?? 80;
-    const ports = this.ports(p);
 
     const ingressPorts = ports.map((x) => ({ protocol: x.protocol ?? 'TCP', port: k8s.IntOrString.fromString(x.name) }));
     const ingress: k8s.NetworkPolicyIngressRule[] = [];
@@ -162,7 +179,7 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
     } else if (route) {
       ingress.push({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': platform.gateway.namespace } } }], ports: [ingressPorts[0]] });
     }
-    const objects = this.renderWorkload(ctx, p, ingress) as WebServiceObjects;
+    const objects = this.renderWorkload(ctx, settings, ingress) as WebServiceObjects;
     const meta = this.metadata(ctx, p);
 
     objects.service = new k8s.KubeService(ctx.scope, 'Service', {

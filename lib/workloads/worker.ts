@@ -55,7 +55,7 @@ export class Worker<E extends string = string> extends Workload<WorkerProps<E>, 
   }
 
   protected render(ctx: RenderContext): WorkloadObjects {
-    return this.renderWorkload(ctx, this.effective(ctx.environment.name), []);
+    return this.renderWorkload(ctx, this.settingsFor(ctx.environment.name), []);
   }
 }
 

@@ -310,9 +310,12 @@ describe('options', () => {
     expect(renderError(app)).toContain(`Queue '${id}' (shop/${id}) [environment 'dev']: 'id' "${id}" is 53 characters long, but recipe 'in-cluster' names a StatefulSet after it, whose controller labels each pod with the name and an 11-character revision hash, a label value of at most 63. Fix: use an id of at most 52 characters, or select another recipe for queue in environment 'dev'.`);
   });
 
-  test('contradictory options throw at once, naming the option', () => {
-    expect(() => inCluster({ storageGiB: 0 })).toThrow("inCluster: 'storageGiB' 0 is not a whole number of GiB from 1 to 65536.");
-    expect(() => inCluster({ region: 'Mars' })).toThrow("inCluster: 'region' \"Mars\" is not an AWS region name.");
+  test('wrong options are problems of every resource the recipe provisions, reported with the others (inCluster() itself does not throw)', () => {
+    expect(() => inCluster({ storageGiB: 0, region: 'Mars' })).not.toThrow();
+    const { app } = shop({ storageGiB: 0, region: 'Mars' });
+    const message = renderError(app);
+    expect(message).toContain("Queue 'orders' (shop/orders) [environment 'dev']: 'inCluster storageGiB' 0 is not a whole number of GiB from 1 to 65536. Fix: use a dev size such as 1, in the platform's inCluster({ ... }).");
+    expect(message).toContain("Queue 'orders' (shop/orders) [environment 'dev']: 'inCluster region' \"Mars\" is not an AWS region name. Fix: use one like \"us-east-1\", in the platform's inCluster({ ... }).");
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Environment } from '../../core/environment';
-import type { ProblemList } from '../../core/errors';
+import { Libk8sError, ProblemList } from '../../core/errors';
 import type { Connection, Recipe, RecipeContext, ResourceRef, ResourceType } from '../../core/recipe';
 import { bucketConnection, checkBucket, provisionBucket } from './bucket';
 import { awsIdentity, checkAwsIdentity } from './identity';
@@ -43,7 +43,7 @@ export function crossplaneAws(options: CrossplaneAwsOptions = {}): Recipe {
       case 'postgres': return postgresConnection(o, resource, env);
       case 'redis': return redisConnection(o, resource, env);
       case 'bucket': return bucketConnection(o, resource, env);
-      default: throw new Error(`recipe 'crossplane-aws' does not provide ${resource.resourceType} (${resource.kind} '${resource.node.id}')`);
+      default: throw notProvided(resource);
     }
   };
   return {
@@ -61,11 +61,20 @@ export function crossplaneAws(options: CrossplaneAwsOptions = {}): Recipe {
         case 'postgres': return provisionPostgres(o, resource, ctx);
         case 'redis': return provisionRedis(o, resource, ctx);
         case 'bucket': return provisionBucket(o, resource, ctx);
-        default: throw new Error(`recipe 'crossplane-aws' does not provide ${resource.resourceType} (${resource.kind} '${resource.node.id}')`);
+        default: throw notProvided(resource);
       }
     },
     identity: (workload, grants, ctx) => awsIdentity(o, workload, grants, ctx),
     checkIdentity: (workload, grants, env, problems) => checkAwsIdentity(o, workload, grants, env, problems),
     queueScaler: (queue, _connection, _workload, env) => sqsQueueScaler(o, queue, env),
   };
+}
+
+/** A resource of a type the recipe does not provide (a platform recipe calling it directly; the App never does). */
+function notProvided(resource: ResourceRef): Libk8sError {
+  return new Libk8sError([{
+    kind: resource.kind, id: resource.node.id, path: resource.displayPath,
+    message: `is a ${resource.resourceType}, which recipe 'crossplane-aws' does not provide (it provides ${PROVIDES.join(', ')})`,
+    fix: `select a recipe that provides ${resource.resourceType} for it.`,
+  }]);
 }

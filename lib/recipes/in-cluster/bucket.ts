@@ -66,9 +66,9 @@ export function provisionBucket(bucket: ResourceRef, ctx: RecipeContext, options
     data: { mountPath: '/data' },
     init: { name: 'create-bucket', command: ['mkdir', '-p', `/data/buckets/${values.name}`, '/data/meta', '/data/versions'] },
     probes: {
-      startup: Probes.tcp('startup', 's3'),
-      readiness: Probes.http('readiness', 's3', '/health'),
-      liveness: Probes.tcp('liveness', 's3'),
+      startup: Probes.tcp('startup', 's3', ctx.platform),
+      readiness: Probes.http('readiness', 's3', '/health', ctx.platform),
+      liveness: Probes.tcp('liveness', 's3', ctx.platform),
     },
   });
 }

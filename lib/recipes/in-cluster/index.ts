@@ -1,6 +1,6 @@
 import type { RenderContext } from '../../core/component';
 import type { Environment } from '../../core/environment';
-import { ProblemList, show } from '../../core/errors';
+import { Libk8sError, ProblemList, show } from '../../core/errors';
 import type { Connection, ConnectionValue, Grant, IdentityBinding, QueueScaler, Recipe, RecipeContext, RecipeWaiver, ResourceRef, WorkloadRef } from '../../core/recipe';
 import { checkImage, isDnsLabel, isDnsSubdomain, isKey, isLabelValue } from '../../core/rules';
 import type { PostgresSpec } from '../../resources/postgres';
@@ -63,6 +63,7 @@ class InClusterRecipe implements Recipe {
    * would reach; so is an id that cannot name the stand-in's Service.
    */
   public check(resource: ResourceRef, env: Environment, problems: ProblemList): void {
+    for (const p of this.options.problems) problems.add(p.prop, p.message, p.fix, env.name);
     const image = this.imageOf(resource);
     if (image !== undefined) checkImage(problems, `inCluster images.${resource.resourceType}`, image);
     const id = resource.node.id;
@@ -97,7 +98,7 @@ class InClusterRecipe implements Recipe {
       case 'postgres': return postgresConnection(resource, env);
       case 'redis': return redisConnection(resource, env);
       case 'bucket': return bucketConnection(resource, env);
-      default: throw new Error(`in-cluster: cannot connect to ${resource.resourceType} '${resource.name}'`);
+      default: throw notProvided(resource);
     }
   }
 
@@ -119,7 +120,7 @@ class InClusterRecipe implements Recipe {
       case 'postgres': return provisionPostgres(resource, ctx, this.options);
       case 'redis': return provisionRedis(resource, ctx, this.options);
       case 'bucket': return provisionBucket(resource, ctx, this.options);
-      default: throw new Error(`in-cluster: cannot provision ${resource.resourceType} '${resource.name}'`);
+      default: throw notProvided(resource);
     }
   }
 
@@ -151,4 +152,13 @@ class InClusterRecipe implements Recipe {
       default: return undefined;
     }
   }
+}
+
+/** A resource of a type the recipe does not provide (a platform recipe calling it directly; the App never does). */
+function notProvided(resource: ResourceRef): Libk8sError {
+  return new Libk8sError([{
+    kind: resource.kind, id: resource.node.id, path: resource.displayPath,
+    message: `is a ${resource.resourceType}, which recipe 'in-cluster' does not provide (it provides queue, postgres, redis and bucket)`,
+    fix: `select a recipe that provides ${resource.resourceType} for it.`,
+  }]);
 }

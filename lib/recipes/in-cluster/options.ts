@@ -105,6 +105,8 @@ export interface ResolvedOptions {
   readonly storageClassName?: string;
   /** See InClusterOptions.region. */
   readonly region: string;
+  /** Options that were wrong (their defaults apply meanwhile), reported for every resource the recipe provisions. */
+  readonly problems: readonly { readonly prop: string; readonly message: string; readonly fix: string }[];
   /** See InClusterOptions.keda. @default - none: undefined when it is false */
   readonly keda?: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
 }
@@ -115,21 +117,29 @@ const REDIS_LINES: Readonly<Record<RedisVersion, string>> = { '6.2': '6.2', '7.0
 /** The AWS account id ElasticMQ uses by default; it appears in queue URLs and ARNs. */
 export const DEV_ACCOUNT_ID = '000000000000';
 
-/** Resolves the defaults; throws on options that contradict each other. */
+/**
+ * Resolves the defaults. Options that are wrong are kept in `problems` and
+ * reported, with every other problem of the program, for each resource the
+ * recipe provisions (so `inCluster({...})` itself never throws).
+ */
 export function resolveOptions(options: InClusterOptions = {}): ResolvedOptions {
-  const storageGiB = options.storageGiB ?? 1;
+  const problems: { prop: string; message: string; fix: string }[] = [];
+  let storageGiB = options.storageGiB ?? 1;
   if (!Number.isInteger(storageGiB) || storageGiB < 1 || storageGiB > 65536) {
-    throw new Error(`inCluster: 'storageGiB' ${JSON.stringify(storageGiB)} is not a whole number of GiB from 1 to 65536. Fix: use a dev size such as 1.`);
+    problems.push({ prop: 'inCluster storageGiB', message: `${JSON.stringify(storageGiB) ?? String(storageGiB)} is not a whole number of GiB from 1 to 65536`, fix: "use a dev size such as 1, in the platform's inCluster({ ... })." });
+    storageGiB = 1;
   }
-  const region = options.region ?? 'us-east-1';
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new Error(`inCluster: 'region' ${JSON.stringify(region)} is not an AWS region name. Fix: use one like "us-east-1".`);
+  let region = options.region ?? 'us-east-1';
+  if (typeof region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    problems.push({ prop: 'inCluster region', message: `${JSON.stringify(region) ?? String(region)} is not an AWS region name`, fix: "use one like \"us-east-1\", in the platform's inCluster({ ... })." });
+    region = 'us-east-1';
   }
   const keda = options.keda === false ? undefined : {
     namespace: options.keda?.namespace ?? 'keda',
     podLabels: { ...(options.keda?.podLabels ?? { 'app.kubernetes.io/name': 'keda-operator' }) },
   };
   return {
+    problems,
     images: {
       queue: options.images?.queue ?? 'softwaremill/elasticmq-native:1.7.1',
       postgres: Object.fromEntries(POSTGRES_VERSIONS.map((v) => [v, options.images?.postgres?.[v] ?? `postgres:${v}-alpine`])) as Record<PostgresVersion, string>,

@@ -70,11 +70,11 @@ export function provisionPostgres(db: ResourceRef, ctx: RecipeContext, options: 
     scratch: [{ name: 'run', mountPath: '/var/run/postgresql', sizeLimit: '16Mi' }],
     probes: {
       // the first start runs initdb and a socket-only setup server first: allow two minutes
-      startup: Probes.tcp('startup', 'postgres'),
+      startup: Probes.tcp('startup', 'postgres', ctx.platform),
       // ready: the server accepts connections to the app's database over TCP
-      readiness: Probes.exec('readiness', [...isReady, `--dbname=${spec.databaseName}`]),
+      readiness: Probes.exec('readiness', [...isReady, `--dbname=${spec.databaseName}`], ctx.platform),
       // alive: the postmaster answers on its socket (no database, no TCP stack involved)
-      liveness: Probes.exec('liveness', ['pg_isready', '--host=/var/run/postgresql', `--port=${POSTGRES_PORT}`, `--username=${POSTGRES_USER}`]),
+      liveness: Probes.exec('liveness', ['pg_isready', '--host=/var/run/postgresql', `--port=${POSTGRES_PORT}`, `--username=${POSTGRES_USER}`], ctx.platform),
     },
     // the image's STOPSIGNAL is SIGINT (fast shutdown); leave time for a checkpoint
     terminationGracePeriodSeconds: 60,

@@ -129,10 +129,10 @@ export function provisionQueue(queue: ResourceRef, ctx: RecipeContext, options: 
     // the image's entrypoint reads -Dconfig.file=/opt/elasticmq.conf
     config: { configMap: `${queue.name}-config`, hash: configHash(data), files: [{ key: 'elasticmq.conf', mountPath: '/opt/elasticmq.conf' }] },
     probes: {
-      startup: Probes.tcp('startup', 'sqs'),
+      startup: Probes.tcp('startup', 'sqs', ctx.platform),
       // ready once the queue exists: GetQueueUrl answers 200 (the query protocol accepts GET)
-      readiness: Probes.http('readiness', 'sqs', `/?Action=GetQueueUrl&QueueName=${encodeURIComponent(values.name)}`),
-      liveness: Probes.tcp('liveness', 'sqs'),
+      readiness: Probes.http('readiness', 'sqs', `/?Action=GetQueueUrl&QueueName=${encodeURIComponent(values.name)}`, ctx.platform),
+      liveness: Probes.tcp('liveness', 'sqs', ctx.platform),
     },
     extraIngress: consumed && keda
       ? [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': keda.namespace } }, podSelector: { matchLabels: { ...keda.podLabels } } }]

@@ -62,10 +62,10 @@ export function provisionRedis(cache: ResourceRef, ctx: RecipeContext, options: 
     env: [secretEnv('REDIS_PASSWORD', secret, 'password'), secretEnv('REDISCLI_AUTH', secret, 'password')],
     scratch: [{ name: 'data', mountPath: '/data', sizeLimit: '64Mi' }],
     probes: {
-      startup: Probes.tcp('startup', 'redis'),
+      startup: Probes.tcp('startup', 'redis', ctx.platform),
       // ready: it answers PING with PONG to an authenticated client (not LOADING, not NOAUTH)
-      readiness: Probes.exec('readiness', ['sh', '-c', `redis-cli -h 127.0.0.1 -p ${REDIS_PORT} ping | grep -q PONG`]),
-      liveness: Probes.tcp('liveness', 'redis'),
+      readiness: Probes.exec('readiness', ['sh', '-c', `redis-cli -h 127.0.0.1 -p ${REDIS_PORT} ping | grep -q PONG`], ctx.platform),
+      liveness: Probes.tcp('liveness', 'redis', ctx.platform),
     },
   });
 }

@@ -1,10 +1,13 @@
 import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-27';
 import { policySelector, selectorLabels, versionLabel } from '../../core/labels';
-import type { SizeName } from '../../core/platform';
+import type { Platform, SizeName } from '../../core/platform';
+import { probe, ProbeKind, SERVER_PROBE_TIMING } from '../../pod/probes';
 import { Connection, RecipeContext, ResourceRef, secretValues } from '../../core/recipe';
 import { parseImage } from '../../core/rules';
-import { resolveResources, resourceRequirements, restrictedSecurityContext } from '../../pod/container';
+import { podController, goldenServiceAccount } from '../../pod/controllers';
+import { goldenNetworkPolicy } from '../../pod/network-policy';
+import { goldenContainer, goldenPodSpec, tmpMount, tmpVolume } from '../../pod/template';
 import { connectionSecretName, credentialsSecretName, devSecret, ResolvedOptions } from './options';
 
 /**
@@ -49,7 +52,7 @@ export interface StandInSpec {
   readonly env?: readonly k8s.EnvVar[];
   /** The platform size preset of the server's container. */
   readonly size: SizeName;
-  /** Writable emptyDirs; `/tmp` is always added. @default - only `/tmp` */
+  /** Writable emptyDirs besides `/tmp`, which every golden-path pod has. @default - only `/tmp` */
   readonly scratch?: readonly ScratchVolume[];
   /** Files from the resource's ConfigMap; their hash rolls the pod when they change. @default - none */
   readonly config?: { readonly configMap: string; readonly hash: string; readonly files: readonly { readonly key: string; readonly mountPath: string }[] };
@@ -76,22 +79,20 @@ export function configHash(data: Readonly<Record<string, string>>): string {
   return createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
 }
 
-const TIMING = {
-  startup: { periodSeconds: 2, failureThreshold: 60, timeoutSeconds: 2, successThreshold: 1 },
-  readiness: { periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3, successThreshold: 1 },
-  liveness: { periodSeconds: 10, failureThreshold: 6, timeoutSeconds: 5, successThreshold: 1 },
-} as const;
-
-/** Probe builders with the stand-ins' timings: startup tolerates a slow first start, liveness restarts only a hung server. */
+/**
+ * Probe builders for stand-ins: the golden-path probes of `lib/pod` with a
+ * data server's timing (a slow first start tolerated, liveness restarts only
+ * a hung server). The platform is not needed: every port is named.
+ */
 export const Probes = {
-  tcp(kind: keyof typeof TIMING, port: string): k8s.Probe {
-    return { ...TIMING[kind], tcpSocket: { port: k8s.IntOrString.fromString(port) } };
+  tcp(kind: ProbeKind, port: string, platform: Platform): k8s.Probe {
+    return probe(kind, { type: 'tcp', port }, platform, undefined, SERVER_PROBE_TIMING);
   },
-  http(kind: keyof typeof TIMING, port: string, path: string): k8s.Probe {
-    return { ...TIMING[kind], httpGet: { port: k8s.IntOrString.fromString(port), path } };
+  http(kind: ProbeKind, port: string, path: string, platform: Platform): k8s.Probe {
+    return probe(kind, { type: 'http', port, path }, platform, undefined, SERVER_PROBE_TIMING);
   },
-  exec(kind: keyof typeof TIMING, command: readonly string[]): k8s.Probe {
-    return { ...TIMING[kind], exec: { command: [...command] } };
+  exec(kind: ProbeKind, command: readonly string[], platform: Platform): k8s.Probe {
+    return probe(kind, { type: 'exec', command }, platform, undefined, SERVER_PROBE_TIMING);
   },
 };
 
@@ -141,18 +142,21 @@ export function credentialsSecret(resource: ResourceRef, ctx: RecipeContext, ima
   });
 }
 
-/** Renders the ServiceAccount, StatefulSet, Service and NetworkPolicy of a stand-in. */
+/**
+ * Renders the ServiceAccount, StatefulSet, Service and NetworkPolicy of a
+ * stand-in. Its pod is the golden-path pod of `lib/pod`, as every
+ * workload's: the same security context, `/tmp`, container defaults, DNS
+ * egress and NetworkPolicy shape.
+ */
 export function renderStandIn(resource: ResourceRef, ctx: RecipeContext, options: ResolvedOptions, spec: StandInSpec): void {
   const { platform, scope } = ctx;
   const id = resource.name;
   const metadata = meta(resource, ctx, spec.image);
   const selector = selectorLabels(id);
-  const uid = platform.runAsUser;
   const retain = (resource.spec as { readonly retain?: boolean }).retain !== false;
 
-  new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
+  goldenServiceAccount(scope, metadata);
 
-  const scratch: ScratchVolume[] = [{ name: 'tmp', mountPath: '/tmp', sizeLimit: '64Mi' }, ...(spec.scratch ?? [])];
   const volumes: k8s.Volume[] = [];
   const mounts: k8s.VolumeMount[] = [];
   if (spec.data) mounts.push({ name: 'data', mountPath: spec.data.mountPath });
@@ -160,25 +164,16 @@ export function renderStandIn(resource: ResourceRef, ctx: RecipeContext, options
     volumes.push({ name: 'config', configMap: { name: spec.config.configMap } });
     for (const f of spec.config.files) mounts.push({ name: 'config', mountPath: f.mountPath, subPath: f.key, readOnly: true });
   }
-  for (const s of scratch) {
+  volumes.push(tmpVolume());
+  mounts.push(tmpMount());
+  for (const s of spec.scratch ?? []) {
     volumes.push({ name: s.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(s.sizeLimit) } });
     mounts.push({ name: s.name, mountPath: s.mountPath });
   }
 
-  const base = (name: string, size: SizeName): k8s.Container => ({
-    name,
-    image: spec.image,
-    imagePullPolicy: 'Always',
-    resources: resourceRequirements(resolveResources(platform, size, undefined)),
-    securityContext: restrictedSecurityContext(uid),
-    volumeMounts: mounts,
-    terminationMessagePolicy: 'FallbackToLogsOnError',
-  });
   const server: k8s.Container = {
-    ...base(spec.container, spec.size),
-    args: spec.args ? [...spec.args] : undefined,
+    ...goldenContainer({ name: spec.container, image: spec.image, args: spec.args, ports: [spec.port], size: spec.size, mounts }, platform),
     env: spec.env?.length ? [...spec.env] : undefined,
-    ports: [{ name: spec.port.name, containerPort: spec.port.port, protocol: 'TCP' }],
     startupProbe: spec.probes.startup,
     readinessProbe: spec.probes.readiness,
     livenessProbe: spec.probes.liveness,
@@ -195,38 +190,28 @@ export function renderStandIn(resource: ResourceRef, ctx: RecipeContext, options
     },
   };
 
-  new k8s.KubeStatefulSet(scope, 'StatefulSet', {
+  podController(scope, {
+    kind: 'StatefulSet',
     metadata,
-    spec: {
-      // one replica: each replica of these servers would hold its own, separate data
-      replicas: 1,
-      serviceName: id,
-      revisionHistoryLimit: 5,
-      selector: { matchLabels: selector },
-      updateStrategy: { type: 'RollingUpdate' },
-      // the resource's `retain` decides whether deleting the stand-in deletes its data
-      persistentVolumeClaimRetentionPolicy: claim && { whenDeleted: retain ? 'Retain' : 'Delete', whenScaled: 'Retain' },
-      volumeClaimTemplates: claim && [claim],
-      template: {
-        metadata: { labels: { ...metadata.labels }, annotations },
-        spec: {
-          serviceAccountName: id,
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          priorityClassName: platform.priorityClassName,
-          terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
-          securityContext: {
-            runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, fsGroupChangePolicy: 'OnRootMismatch',
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
-          topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
-            maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector },
-          })),
-          initContainers: spec.init ? [{ ...base(spec.init.name, 'nano'), command: [...spec.init.command] }] : undefined,
-          containers: [server],
-          volumes,
-        },
-      },
+    // one replica: each replica of these servers would hold its own, separate data
+    replicas: 1,
+    serviceName: id,
+    selector,
+    // the resource's `retain` decides whether deleting the stand-in deletes its data
+    volumeClaimTemplates: claim ? [claim] : undefined,
+    retainClaims: retain,
+    template: {
+      metadata: { labels: { ...metadata.labels }, annotations },
+      spec: goldenPodSpec({
+        serviceAccountName: id,
+        controller: 'StatefulSet',
+        selector,
+        terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
+        fsGroupChangePolicy: 'OnRootMismatch',
+        initContainers: spec.init ? [{ ...goldenContainer({ name: spec.init.name, image: spec.image, size: 'nano', mounts }, platform), command: [...spec.init.command] }] : undefined,
+        containers: [server],
+        volumes,
+      }, platform),
     },
   });
 
@@ -241,18 +226,7 @@ export function renderStandIn(resource: ResourceRef, ctx: RecipeContext, options
 
   const callers = [...new Set(ctx.users.map((u) => u.workload.name))].sort();
   const from: k8s.NetworkPolicyPeer[] = [...callers.map((name) => ({ podSelector: { matchLabels: policySelector(name) } })), ...(spec.extraIngress ?? [])];
-  // no caller: only its own pods (as a libk8s workload nobody calls; Polaris asks for at least one ingress rule)
-  if (from.length === 0) from.push({ podSelector: { matchLabels: policySelector(id) } });
-  new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
-    metadata,
-    spec: {
-      podSelector: { matchLabels: policySelector(id) },
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from, ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(spec.port.port) }] }],
-      egress: [{
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-        ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
-      }],
-    },
-  });
+  const port = [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(spec.port.port) }];
+  // no caller: only its own pods (as a workload nobody calls; Polaris asks for at least one ingress rule)
+  goldenNetworkPolicy(scope, { metadata, name: id, ingress: from.length ? [{ from, ports: port }] : [], ownPorts: port });
 }
