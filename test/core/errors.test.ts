@@ -33,7 +33,8 @@ describe('errors are recognised by class, also across two copies of libk8s', () 
   test('other errors are not, whatever their name says', () => {
     const named = Object.assign(new Error('x'), { name: 'Libk8sError', problems: [] });
     expect(named instanceof Libk8sError).toBe(false);
-    expect(null instanceof Libk8sError).toBe(false);
+    const nothing: unknown = null;
+    expect(nothing instanceof Libk8sError).toBe(false);
   });
 
   test('a subclass keeps the ordinary instanceof', () => {
