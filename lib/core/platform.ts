@@ -1,3 +1,4 @@
+import { PRODUCTION_ENVIRONMENT_NAMES } from './environment';
 import type { GuardrailsProps } from './policy';
 import type { Recipe, RecipeSelection } from './recipe';
 
@@ -144,6 +145,14 @@ export interface PlatformProps {
    */
   readonly environmentRecipes?: Readonly<Record<string, RecipeSelection>>;
   /**
+   * The names of the environments that are production unless they set
+   * `production` themselves (see EnvironmentProps.production): the
+   * platform's marking of where real data lives. The `in-cluster` recipe
+   * refuses them unless it is configured with `allowProduction: true`.
+   * @default ['prod', 'production']
+   */
+  readonly productionEnvironments?: readonly string[];
+  /**
    * Argo CD ordering annotations: `argocd.argoproj.io/sync-wave: "-1"` on
    * resources and cloud identities so they sync before the workloads that
    * use them, and `SkipDryRunOnMissingResource=true` on custom resources so a
@@ -153,6 +162,81 @@ export interface PlatformProps {
    * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/
    */
   readonly argoCdAnnotations?: boolean;
+  /**
+   * How the output reaches the cluster (overridable with `libk8s synth
+   * --delivery --repo --revision --path`).
+   * @default { target: 'kustomize' }
+   */
+  readonly delivery?: DeliveryProps;
+}
+
+/** Which GitOps tool (or none) applies the output, and where it reads it from. */
+export type DeliveryTarget = 'kustomize' | 'argo-cd' | 'flux';
+
+/** How the synthesized output reaches the cluster. */
+export interface DeliveryProps {
+  /**
+   * `kustomize`: a `kustomization.yaml` per environment only. `argo-cd`: an
+   * Argo CD Application per environment (or one ApplicationSet). `flux`: a
+   * Flux GitRepository (or OCIRepository) and two Kustomizations per
+   * environment, resources and identities before workloads. Every target
+   * keeps the `kustomization.yaml`, so `kubectl kustomize` reads each
+   * environment.
+   * @default 'kustomize'
+   */
+  readonly target?: DeliveryTarget;
+  /**
+   * The repository the GitOps tool reads the output from: a git URL, or an
+   * `oci://` artifact URL for Flux's OCIRepository. Required by argo-cd and flux.
+   * @default - none
+   */
+  readonly repo?: string;
+  /**
+   * The branch, tag or commit to follow.
+   * @default 'main'
+   */
+  readonly revision?: string;
+  /**
+   * The output directory's path inside the repository.
+   * @default 'dist'
+   */
+  readonly path?: string;
+  /**
+   * A Namespace object per environment, labelled for Pod Security admission
+   * (`pod-security.kubernetes.io/enforce: restricted` and its version).
+   * @default false
+   * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/
+   */
+  readonly namespaces?: boolean;
+  /**
+   * The Pod Security Standards version the Namespaces enforce (`v1.27`, …, or `latest`).
+   * @default 'latest'
+   */
+  readonly podSecurityVersion?: string;
+  /** Argo CD's options. @default - an Application per environment in project 'default' */
+  readonly argoCd?: {
+    /**
+     * The Argo CD project; `{ create: true }` emits an AppProject named after
+     * the app, limited to its repository, namespaces and the kinds it emits.
+     * @default 'default'
+     */
+    readonly project?: string | { readonly create: true };
+    /** One ApplicationSet with a git directory generator over the environments instead of an Application each. @default false */
+    readonly applicationSet?: boolean;
+    /** The namespace Argo CD runs in (its Applications live there). @default 'argocd' */
+    readonly namespace?: string;
+    /** The destination cluster's API server. @default 'https://kubernetes.default.svc' */
+    readonly server?: string;
+  };
+  /** Flux's options. */
+  readonly flux?: {
+    /** The namespace Flux runs in (its objects live there). @default 'flux-system' */
+    readonly namespace?: string;
+    /** How often Flux reconciles, a Go duration. @default '5m' */
+    readonly interval?: string;
+    /** How long a Kustomization waits for its objects to become ready. @default '5m' */
+    readonly timeout?: string;
+  };
 }
 
 /** Platform config with every default resolved. */
@@ -175,8 +259,12 @@ export interface Platform {
   readonly recipes: readonly Recipe[];
   /** See PlatformProps.environmentRecipes. */
   readonly environmentRecipes: Readonly<Record<string, RecipeSelection>>;
+  /** See PlatformProps.productionEnvironments. */
+  readonly productionEnvironments: readonly string[];
   /** See PlatformProps.argoCdAnnotations. */
   readonly argoCdAnnotations: boolean;
+  /** See PlatformProps.delivery. */
+  readonly delivery: DeliveryProps;
 }
 
 export function resolvePlatform(props: PlatformProps = {}): Platform {
@@ -197,6 +285,8 @@ export function resolvePlatform(props: PlatformProps = {}): Platform {
     guardrails: props.guardrails ?? {},
     recipes: props.recipes ?? [],
     environmentRecipes: props.environmentRecipes ?? {},
+    productionEnvironments: props.productionEnvironments ?? PRODUCTION_ENVIRONMENT_NAMES,
     argoCdAnnotations: props.argoCdAnnotations ?? true,
+    delivery: props.delivery ?? {},
   };
 }

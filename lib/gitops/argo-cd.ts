@@ -1,5 +1,8 @@
-import type { Delivery } from '../core/delivery';
+import type { Delivery, DeliveryAppContext } from '../core/delivery';
 import type { ObjectRole } from '../core/pipeline';
+import { deliveryLabels } from './labels';
+import { podSecurityLabels } from './namespace';
+import type { ResolvedDelivery } from './source';
 
 /** API groups built into Kubernetes; anything else is a custom resource whose CRD may arrive in the same sync. */
 const BUILTIN_GROUPS = new Set([
@@ -42,4 +45,101 @@ function withSyncOption(value: string | undefined, option: string): string {
 
 function sortKeys<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]])) as T;
+}
+
+const ARGO = 'argoproj.io/v1alpha1';
+
+/**
+ * Argo CD delivery: an Application per environment (`<env>.yaml`), or one
+ * ApplicationSet (`applicationset.yaml`) whose git directory generator finds
+ * every environment's folder, and an AppProject (`project.yaml`) when the
+ * platform asks for one. Automated sync with prune and selfHeal,
+ * `CreateNamespace=true` and `ServerSideApply=true`; the objects' sync
+ * waves order resources and identities before workloads.
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/
+ */
+export function argoCd(d: ResolvedDelivery): Delivery {
+  const o = d.props.argoCd ?? {};
+  const namespace = o.namespace ?? 'argocd';
+  const server = o.server ?? 'https://kubernetes.default.svc';
+  return {
+    name: 'argo-cd',
+    deliveryObjects(ctx) {
+      const { app } = ctx;
+      const project = typeof o.project === 'object' ? app.name : o.project ?? 'default';
+      const labels = deliveryLabels(app);
+      const syncPolicy = {
+        automated: { prune: true, selfHeal: true },
+        syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+        ...(d.props.namespaces ? { managedNamespaceMetadata: { labels: podSecurityLabels(d.props.podSecurityVersion ?? 'latest') } } : {}),
+      };
+      const folder = (env: string) => `${d.path}/${env}/${app.name}`;
+      const files = new Map<string, Record<string, any>[]>();
+      if (typeof o.project === 'object') files.set('project.yaml', [appProject(ctx, { name: project, namespace, server, repo: d.repo!, namespaces: !!d.props.namespaces })]);
+      const metadata = (name: string) => ({ name, namespace, labels, finalizers: ['resources-finalizer.argocd.argoproj.io'] });
+      if (o.applicationSet) {
+        files.set('applicationset.yaml', [{
+          apiVersion: ARGO,
+          kind: 'ApplicationSet',
+          metadata: { name: app.name, namespace, labels },
+          spec: {
+            // the git generator finds each environment's folder; the list gives each its namespace
+            generators: [{
+              merge: {
+                mergeKeys: ['path'],
+                generators: [
+                  { git: { repoURL: d.repo, revision: d.revision, directories: [{ path: `${d.path}/*/${app.name}` }] } },
+                  { list: { elements: ctx.environments.map((e) => ({ path: folder(e.name), environment: e.name, namespace: e.namespace })) } },
+                ],
+              },
+            }],
+            template: {
+              metadata: { name: `${app.name}-{{path[1]}}`, labels, finalizers: ['resources-finalizer.argocd.argoproj.io'] },
+              spec: {
+                project,
+                source: { repoURL: d.repo, targetRevision: d.revision, path: '{{path}}' },
+                destination: { server, namespace: '{{namespace}}' },
+                syncPolicy,
+              },
+            },
+          },
+        }]);
+      } else {
+        for (const e of ctx.environments) {
+          files.set(`${e.name}.yaml`, [{
+            apiVersion: ARGO,
+            kind: 'Application',
+            metadata: metadata(`${app.name}-${e.name}`),
+            spec: {
+              project,
+              source: { repoURL: d.repo, targetRevision: d.revision, path: folder(e.name) },
+              destination: { server, namespace: e.namespace },
+              syncPolicy,
+            },
+          }]);
+        }
+      }
+      return files;
+    },
+  };
+}
+
+/** An AppProject limited to the app's repository, its environments' namespaces and the kinds it emits. */
+function appProject(ctx: DeliveryAppContext, p: { name: string; namespace: string; server: string; repo: string; namespaces: boolean }): Record<string, any> {
+  const groupKind = (k: { apiVersion: string; kind: string }) => ({ group: k.apiVersion.includes('/') ? k.apiVersion.split('/')[0] : '', kind: k.kind });
+  const unique = (list: { group: string; kind: string }[]) => [...new Map(list.map((x) => [`${x.group}/${x.kind}`, x])).values()]
+    .sort((a, b) => (a.group + '/' + a.kind < b.group + '/' + b.kind ? -1 : 1));
+  const all = [...ctx.kinds.values()].flat();
+  return {
+    apiVersion: ARGO,
+    kind: 'AppProject',
+    metadata: { name: p.name, namespace: p.namespace, labels: deliveryLabels(ctx.app) },
+    spec: {
+      description: `libk8s app '${ctx.app.name}' of team '${ctx.app.team}': its namespaces and the kinds it emits, from its repository only`,
+      sourceRepos: [p.repo],
+      destinations: ctx.environments.map((e) => ({ server: p.server, namespace: e.namespace })),
+      namespaceResourceWhitelist: unique(all.filter((k) => k.namespaced).map(groupKind)),
+      clusterResourceWhitelist: unique([...all.filter((k) => !k.namespaced).map(groupKind), ...(p.namespaces ? [{ group: '', kind: 'Namespace' }] : [])]),
+    },
+  };
 }

@@ -1,12 +1,29 @@
 import type { Delivery } from '../core/delivery';
 import type { Platform } from '../core/platform';
-import { argoCdOrdering } from './argo-cd';
+import { argoCd, argoCdOrdering } from './argo-cd';
+import { flux } from './flux';
 import { kustomize } from './kustomize';
+import { namespaces } from './namespace';
+import { DeliveryOverrides, resolveDelivery } from './source';
 
-export { argoCdOrdering } from './argo-cd';
+export { argoCd, argoCdOrdering } from './argo-cd';
+export { flux, FLUX_FOLDERS } from './flux';
 export { kustomize } from './kustomize';
+export { namespaces, podSecurityLabels } from './namespace';
+export { checkDelivery, DeliveryOverrides, DELIVERY_TARGETS, resolveDelivery, ResolvedDelivery } from './source';
 
-/** The deliveries a platform selects: kustomize always, Argo CD ordering unless `argoCdAnnotations` is false. */
-export function deliveriesFor(platform: Platform): Delivery[] {
-  return [kustomize(), ...(platform.argoCdAnnotations ? [argoCdOrdering()] : [])];
+/**
+ * The deliveries a platform selects, in the order the pipeline runs them:
+ * the Namespaces (when asked for), the target's own (Argo CD or Flux), the
+ * Argo CD ordering annotations (unless `argoCdAnnotations` is false), and
+ * kustomize last, whose kustomization.yaml lists every file.
+ */
+export function deliveriesFor(platform: Platform, overrides: DeliveryOverrides = {}): Delivery[] {
+  const d = resolveDelivery(platform.delivery, overrides);
+  return [
+    ...(d.props.namespaces ? [namespaces(d.props.podSecurityVersion)] : []),
+    ...(d.target === 'argo-cd' ? [argoCd(d)] : d.target === 'flux' ? [flux(d)] : []),
+    ...(platform.argoCdAnnotations ? [argoCdOrdering()] : []),
+    kustomize(),
+  ];
 }

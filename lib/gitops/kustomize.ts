@@ -11,7 +11,8 @@ export function kustomize(): Delivery {
     environmentFiles: (files) => new Map([['kustomization.yaml', {
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
-      resources: [...files],
+      // the manifests only: a folder's own kustomization.yaml (Flux's) is not a resource
+      resources: files.filter((f) => !f.endsWith('kustomization.yaml')),
     }]]),
   };
 }
