@@ -17,7 +17,10 @@ export const LAYERS = {
   guardrails: ['core'],
   gitops: ['core'],
   synth: ['core', 'guardrails', 'gitops'],
-  cli: ['core', 'synth', 'guardrails'],
+  diff: ['core'],
+  cli: ['core', 'synth', 'guardrails', 'gitops', 'diff', 'graph'],
+  graph: ['core'],
+  pulumi: ['core', 'synth', 'guardrails', 'resources', 'recipes'],
 };
 
 const zones = [

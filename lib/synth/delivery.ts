@@ -1,0 +1,45 @@
+import type { App } from '../core/app';
+import type { Delivery } from '../core/delivery';
+import { ProblemList } from '../core/errors';
+import type { Problem } from '../core/errors';
+import type { RenderedEnvironment } from '../core/pipeline';
+import type { Subject } from '../core/policy';
+import { checkDelivery, deliveriesFor, DeliveryOverrides, resolveDelivery, ResolvedDelivery } from '../gitops';
+import { deliveryObjects, environmentObjects, serializeDelivery } from './serialize';
+
+/** The folder, beside the environments, that holds the GitOps tool's own objects: `<outdir>/_delivery/<app>/`. */
+export const DELIVERY_DIR = '_delivery';
+
+/** The deliveries of one synth: the platform's, with the command line's overrides. */
+export interface DeliveryPlan {
+  readonly resolved: ResolvedDelivery;
+  readonly deliveries: readonly Delivery[];
+  /** What the settings lack (a repository for argo-cd or flux, a malformed path). */
+  readonly problems: readonly Problem[];
+}
+
+export function planDelivery(app: App, overrides: DeliveryOverrides = {}): DeliveryPlan {
+  const resolved = resolveDelivery(app.platform.delivery, overrides);
+  const list = new ProblemList('App', String(app.name), String(app.name));
+  checkDelivery(resolved, list);
+  return { resolved, deliveries: list.all.length ? [] : deliveriesFor(app.platform, overrides), problems: list.all };
+}
+
+/**
+ * The objects the deliveries add (each environment's Namespace, the Argo CD
+ * or Flux objects), as guardrails subjects: they are checked like the app's
+ * own, with the App as their construct.
+ */
+export function deliverySubjects(app: App, rendered: readonly RenderedEnvironment[], plan: DeliveryPlan): Subject[][] {
+  const construct = { kind: 'App', id: String(app.name), path: String(app.name) };
+  const perEnvironment = rendered.map((r) => [...environmentObjects(app, r.environment, plan.deliveries).values()]
+    .map((manifest): Subject => ({ manifest, origin: { environment: r.environment.name, construct } })));
+  const own = [...deliveryObjects(app, rendered, plan.deliveries, plan.resolved).values()].flat()
+    .map((manifest): Subject => ({ manifest, origin: { construct } }));
+  return [...perEnvironment, own];
+}
+
+/** The files of `<outdir>/_delivery/<app>/`, empty for a kustomize delivery. */
+export function deliveryFiles(app: App, rendered: readonly RenderedEnvironment[], plan: DeliveryPlan): Map<string, string> {
+  return serializeDelivery(deliveryObjects(app, rendered, plan.deliveries, plan.resolved));
+}
