@@ -4,10 +4,9 @@ import './recipes';
 
 export { App, AppProps } from './core/app';
 export { Component, ComponentRole, RenderContext, PatchTarget, Scope } from './core/component';
-export { Delivery, DeliveryContext } from './core/delivery';
 export { EnvironmentProps, Environment } from './core/environment';
 export { Libk8sError, Problem, formatProblem } from './core/errors';
-export { PlatformProps, Platform, SizeName, ResourceSpec, GatewayRef, DEFAULT_SIZES } from './core/platform';
+export { PlatformProps, Platform, SizeName, ResourceSpec, GatewayRef, DEFAULT_SIZES, DeliveryProps, DeliveryTarget } from './core/platform';
 export {
   ObjectRole, RenderedObject, RenderedEnvironment, RenderOptions, SynthOptions, SynthResult, EnvironmentSummary, OutputLayout, GuardrailsMode,
 } from './core/pipeline';
@@ -18,7 +17,8 @@ export {
 } from './core/recipe';
 export { Wire, wiresOf } from './core/wiring';
 export {
-  Severity, PackName, Origin, Subject, Violation, RuleContext, RuleAliases, Rule, Waiver, Finding, Report, GuardrailsProps, PolicyEngine,
+  Severity, SeveritySetting, PolicyChange, PackName, Origin, Subject, Violation, RuleContext, RuleAliases, Rule, Waiver, Finding, Report, GuardrailsProps,
+  PolicyEngine,
 } from './core/policy';
 export {
   Env, EnvSource, EnvValue, ProbeProps, ProbesProps, ProbeTiming, PortProps, ResourcesProps, ContainerProps, VolumeProps, VolumeSource,
@@ -38,12 +38,18 @@ export {
   external, ExternalOptions, crossplaneAws, CrossplaneAwsOptions, ProviderConfigRef, inCluster, InClusterOptions,
   gkeWorkloadIdentity, GkeWorkloadIdentityOptions, azureWorkloadIdentity, AzureWorkloadIdentityOptions, IdentityFunction,
 } from './recipes';
-export { kustomize, argoCdOrdering } from './gitops';
+export {
+  kustomize, argoCdOrdering, argoCd, flux, namespaces, podSecurityLabels, deliveriesFor, resolveDelivery, DELIVERY_TARGETS, ResolvedDelivery, DeliveryOverrides,
+} from './gitops';
+export { Delivery, DeliveryContext, DeliveryAppContext, DeliverySource } from './core/delivery';
 export { toYaml, toYamlStream, runSynthSession, currentSynthSession, SynthSession } from './synth';
 export { JsonPatch, ApiObject } from 'cdk8s';
 export { Guardrails, ALL_PACKS, blocking, aliasesOf } from './guardrails/engine';
 export { GuardrailsError, formatFinding, findingLocation } from './guardrails/format';
-export { podSpecOf, containersOf, selects, mapSelects, WORKLOAD_KINDS, LONG_RUNNING_KINDS, PodSpecRef, ContainerRef } from './guardrails/pod-spec';
+export {
+  podSpecOf, containersOf, selects, mapSelects, WORKLOAD_KINDS, LONG_RUNNING_KINDS, POD_TEMPLATE_KIND, PodSpecRef, ContainerRef,
+} from './guardrails/pod-spec';
+export { policyChanges, formatPolicyLines } from './guardrails/reporters/policy';
 export { BUILTIN_RULES } from './guardrails/packs';
 export { guardrailsFor } from './guardrails/platform';
 export { formatTable, TableOptions } from './guardrails/reporters/table';

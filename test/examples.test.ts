@@ -16,9 +16,10 @@ function synthExample(name: string): { out: string; stdout: string; stderr: stri
 }
 
 describe('examples/shop (the quickstart)', () => {
-  test('synthesizes dev and prod with no findings but the stand-ins\' waived single replica', () => {
+  test('synthesizes dev and prod with no findings but the stand-ins\' waived single replica and their Secrets Jobs\' kept runs', () => {
     const r = synthExample('shop');
-    expect(r.stderr).toContain('0 errors, 0 warnings, 0 info, 2 waived');
+    expect(r.stderr).toContain('0 errors, 0 warnings, 0 info, 4 waived');
+    expect(r.stderr.match(/^ +waived +job-cleanup +Job\/(db|orders)-secrets +dev /gm)).toHaveLength(2);
     expect(r.stderr.match(/^ +waived +replicas-minimum +StatefulSet\/(db|orders) +dev /gm)).toHaveLength(2);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^shop dev: \d+ objects/m);

@@ -144,7 +144,7 @@ describe('every pod template libk8s emits meets the restricted profile', () => {
         const pods = podsOf(objects);
         // the stand-ins of dev run pods too
         expect(pods.map((p) => p.owner).sort()).toEqual(env === 'dev'
-          ? ['CronJob/nightly-report', 'Deployment/fulfilment', 'Deployment/storefront', 'StatefulSet/db', 'StatefulSet/orders']
+          ? ['CronJob/nightly-report', 'Deployment/fulfilment', 'Deployment/storefront', 'Job/db-secrets', 'Job/orders-secrets', 'StatefulSet/db', 'StatefulSet/orders']
           : ['CronJob/nightly-report', 'Deployment/fulfilment', 'Deployment/storefront']);
         for (const { owner, pod } of pods) expect({ owner, violations: controls(checkPod(pod as PodLike)) }).toEqual({ owner, violations: [] });
       }

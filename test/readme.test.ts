@@ -38,8 +38,9 @@ function synthProgram(program: string): { project: string; stdout: string; stder
 test("the README's quickstart synthesizes dev and prod as the README shows", () => {
   const r = synthProgram(quickstart());
   const project = r.project;
-  // the dev stand-ins' single replica is reported as waived, with its reason, and nothing else
-  expect(r.stderr).toContain('0 errors, 0 warnings, 0 info, 2 waived');
+  // the dev stand-ins' single replica and their Secrets Jobs' kept runs are reported as waived, with their reasons, and nothing else
+  expect(r.stderr).toContain('0 errors, 0 warnings, 0 info, 4 waived');
+  expect(r.stderr.match(/^ +waived +job-cleanup +Job\/(db|orders)-secrets +dev /gm)).toHaveLength(2);
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/^shop dev: \d+ objects/m);
   expect(r.stdout).toMatch(/^shop prod: \d+ objects/m);

@@ -8,6 +8,7 @@ import { formatJson } from '../guardrails/reporters/json';
 import { formatSarif } from '../guardrails/reporters/sarif';
 import { formatTable } from '../guardrails/reporters/table';
 import type { SynthSession } from '../synth/session';
+import { describeCode, OutputError } from '../synth/write';
 import { optionValue, UsageError } from './args';
 import { CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE, shortPath } from './io';
 
@@ -72,44 +73,60 @@ export async function runSynth(args: SynthArgs, io: CliIO): Promise<number> {
     return EXIT_USAGE;
   }
   const started = process.hrtime.bigint();
+  const notices = new Set<string>();
   const session: SynthSession = {
     outdir: args.out ? path.resolve(io.cwd, args.out) : undefined,
     environments: args.envs.length ? args.envs : undefined,
     guardrails: args.guardrails,
     layout: args.layout,
     results: [],
+    failures: [],
+    notice: (message) => {
+      if (notices.has(message)) return;
+      notices.add(message);
+      io.err(`libk8s synth: ${message}.`);
+    },
   };
   try {
     loadProgram(entry, session);
   } catch (e) {
+    const outcome = describeOutcome(session, e, io);
     if (e instanceof GuardrailsError) {
       const n = e.findings.length;
       io.err([
-        `libk8s synth: guardrails: ${n} error${n === 1 ? '' : 's'} (nothing was written):`,
+        `libk8s synth: guardrails: ${n} error${n === 1 ? '' : 's'} (${session.results.length === 0 ? 'nothing was written' : `app '${failedApp(session, e) ?? '?'}' was not written`}):`,
         '',
         formatTable(e.reports, { color: !!io.color?.err }),
         '',
         "Fix the program, or waive a rule with a reason: construct.waive('<rule>', '<why>').",
-        'Nothing was written; the previous output is unchanged.',
+        ...outcome,
       ].join('\n'));
-      writeReport(args, e.reports, io);
+      reportSafely(args, e.reports, io);
+    } else if (e instanceof OutputError) {
+      // the error's own line says what happened to its app; the others' only when some were written
+      const others = describeOutcome(session, e, io, e);
+      io.err([`libk8s synth: ${describeOutputError(e, io.cwd)}`, ...others.filter((l) => l !== UNCHANGED_ALL)].join('\n'));
     } else if (e instanceof Libk8sError) {
-      io.err(`libk8s synth: ${e.message}\nNothing was written; the previous output is unchanged.`);
+      io.err(`libk8s synth: ${e.message}\n${outcome.join('\n')}`);
+    } else if (isFsError(e)) {
+      // a file-system error of the program's own code: what, where, and no stack
+      io.err([`libk8s synth: the program ${shortPath(io.cwd, entry)} failed: ${describeFsError(e, io.cwd)}.`, ...outcome].join('\n'));
     } else {
       const err = e as Error | undefined;
-      io.err(`libk8s synth: the program ${shortPath(io.cwd, entry)} failed:\n${err?.stack ?? String(e)}\nNothing was written; the previous output is unchanged.`);
+      io.err(`libk8s synth: the program ${shortPath(io.cwd, entry)} failed:\n${err?.stack ?? String(e)}\n${outcome.join('\n')}`);
     }
     return EXIT_INVALID;
   }
   const results: readonly SynthResult[] = session.results;
-  if (results.length === 0) {
+  const failures = session.failures ?? [];
+  if (results.length === 0 && failures.length === 0) {
     io.err(`libk8s synth: ${shortPath(io.cwd, entry)} ran but never called app.synth(); add app.synth() at its end.`);
     return EXIT_INVALID;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const reports: Report[] = results.flatMap((r) => r.reports ?? []);
   if (!args.quiet && reports.some((r) => r.findings.length > 0)) io.err(formatTable(reports, { color: !!io.color?.err }));
-  writeReport(args, reports, io);
+  const reported = reportSafely(args, reports, io);
   if (!args.quiet) {
     for (const r of results) {
       for (const e of r.environments) {
@@ -118,7 +135,86 @@ export async function runSynth(args: SynthArgs, io: CliIO): Promise<number> {
     }
     io.out(`synthesized in ${seconds.toFixed(2)} s`);
   }
-  return EXIT_OK;
+  if (failures.length > 0) {
+    // the program caught an app.synth() error and went on: the run did not write everything it asked for
+    for (const f of failures) io.err(`libk8s synth: app.synth() of app '${f.app}' failed (the program caught the error): ${firstLine(f.error)}`);
+    io.err(describeOutcome(session, undefined, io).join('\n'));
+    return EXIT_INVALID;
+  }
+  return reported ? EXIT_OK : EXIT_INVALID;
+}
+
+const UNCHANGED_ALL = 'Nothing was written; the previous output is unchanged.';
+
+/** The app whose app.synth() threw `e`. */
+function failedApp(session: SynthSession, e: unknown): string | undefined {
+  return session.failures?.find((f) => f.error === e)?.app;
+}
+
+function envList(envs: readonly string[]): string {
+  return envs.join(', ');
+}
+
+/**
+ * What a failed run did to the output, from the session's record: nothing at
+ * all (the one line the CLI always printed), or which apps and environments
+ * were written and which were not.
+ */
+function describeOutcome(session: SynthSession, e: unknown, io: CliIO, described?: unknown): string[] {
+  const written = session.results;
+  const failures = (session.failures ?? []).filter((f) => described === undefined || f.error !== described);
+  if (written.length === 0 && failures.every((f) => f.output === 'unchanged')) return [UNCHANGED_ALL];
+  const lines: string[] = [];
+  const thrownBySynth = e === undefined || failures.some((f) => f.error === e);
+  for (const r of written) {
+    const envs = envList(r.environments.map((x) => x.environment));
+    lines.push(thrownBySynth
+      ? `Written before the failure: app '${r.app}' (${envs}) in ${shortPath(io.cwd, r.outdir)}; that output is new.`
+      : `The program failed after app.synth() had written app '${r.app}' (${envs}) in ${shortPath(io.cwd, r.outdir)}; that output is new.`);
+  }
+  for (const f of failures) {
+    const where = f.outdir ? ` in ${shortPath(io.cwd, f.outdir)}` : '';
+    lines.push(f.output === 'unchanged'
+      ? `Not written: app '${f.app}' (${envList(f.environments)})${where}; its previous output is unchanged.`
+      : `App '${f.app}' (${envList(f.environments)})${where} may be partly written; the next libk8s synth into that folder restores it.`);
+  }
+  return lines;
+}
+
+/** One line for a write the file system refused: what, which path, the reason, and what happened to the output. */
+function describeOutputError(e: OutputError, cwd: string): string {
+  const change = e.change === 'unchanged'
+    ? `the output of app '${e.app}' is unchanged (${envList(e.environments)} hold${e.environments.length === 1 ? 's' : ''} the previous synth).`
+    : `the output of app '${e.app}' may be mixed; the next libk8s synth into this folder restores it from ${shortPath(cwd, e.journal ?? e.path)}.`;
+  return `cannot ${e.action} ${shortPath(cwd, e.path)}: ${e.reason}${e.code ? ` (${e.code})` : ''}; ${change}`;
+}
+
+const FS_CODES = new Set(['EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EEXIST', 'EISDIR', 'EXDEV', 'EPERM', 'EACCES', 'EBUSY', 'ENAMETOOLONG', 'ENOENT']);
+
+function isFsError(e: unknown): e is NodeJS.ErrnoException {
+  const err = e as NodeJS.ErrnoException | undefined;
+  return typeof err === 'object' && err !== null && typeof err.code === 'string' && FS_CODES.has(err.code) && typeof err.syscall === 'string';
+}
+
+function describeFsError(e: NodeJS.ErrnoException, cwd: string): string {
+  const where = e.path ? ` ${shortPath(cwd, e.path)}` : '';
+  return `${e.syscall}${where}: ${describeCode(e.code, e.message)} (${e.code})`;
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+/** writeReport, with a file-system error as one line; false when the report could not be written. */
+function reportSafely(args: SynthArgs, reports: readonly Report[], io: CliIO): boolean {
+  try {
+    writeReport(args, reports, io);
+    return true;
+  } catch (e) {
+    if (!isFsError(e)) throw e;
+    io.err(`libk8s synth: cannot write the report ${shortPath(io.cwd, path.resolve(io.cwd, args.report ?? ''))}: ${describeCode(e.code, e.message)} (${e.code}).`);
+    return false;
+  }
 }
 
 /** Writes the findings to --report FILE, in --format (else by the file's extension). */

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { Component } from './component';
 import { Environment, EnvironmentProps } from './environment';
-import { Problem, ProblemList } from './errors';
+import { Problem, ProblemList, show } from './errors';
 import { Platform, PlatformProps, resolvePlatform } from './platform';
 import { builtinRecipes, defaultRecipeSelection, Recipe, RecipeRegistry, RecipeSelection, ResourceRef, ResourceType, selectRecipe } from './recipe';
-import { checkDnsLabel, checkDnsSubdomain, checkIntRange, checkLabelValue, checkMetadataMaps } from './rules';
+import { checkAnnotationsSize, checkDnsLabel, checkDnsSubdomain, checkIntRange, checkLabelValue, checkMetadataMaps, isPrototypeKey, isRecord } from './rules';
 import { OutputLayout, pipeline, RenderedEnvironment, RenderOptions, SynthOptions, SynthResult } from './pipeline';
 import type { PolicyEngine, Report } from './policy';
 import { isResource } from './wiring';
@@ -83,6 +83,7 @@ export class App<E extends string = string> extends Construct {
         labels: e?.labels ?? {},
         annotations: e?.annotations ?? {},
         recipes: e?.recipes ?? defaultRecipeSelection(name, this.platform.environmentRecipes),
+        production: e?.production ?? this.platform.productionEnvironments.includes(name),
       };
     });
     this.recipes = new RecipeRegistry([...builtinRecipes(), ...this.platform.recipes]);
@@ -124,18 +125,26 @@ export class App<E extends string = string> extends Construct {
     const resources = components.filter(isResource);
     const hasResources = resources.length > 0;
     for (const env of this.environments) {
-      checkDnsLabel(own, `environments.${env.name}`, env.name);
+      const nameOk = checkDnsLabel(own, `environments.${env.name}`, env.name);
+      if (nameOk && isPrototypeKey(env.name)) {
+        own.add(`environments.${env.name}`, `${show(env.name)} is the name of a property every JavaScript object has, so per-environment settings (overrides, recipes) could not be told apart from it`,
+          `use another name, e.g. ${show(`${env.name}-env`)}.`);
+      }
       checkDnsLabel(own, `environments.${env.name}.namespace`, env.namespace);
       if (env.domain !== undefined) checkDnsSubdomain(own, `environments.${env.name}.domain`, env.domain);
       checkMetadataMaps(own, `environments.${env.name}.labels`, env.labels, env.annotations, `environments.${env.name}.annotations`);
+      if (isRecord(env.annotations)) checkAnnotationsSize(own, `environments.${env.name}.annotations`, env.annotations, `every object in environment '${env.name}'`);
       const other = namespaces.get(env.namespace);
       if (other) {
         own.add(`environments.${env.name}.namespace`, `${JSON.stringify(env.namespace)} is also the namespace of environment '${other}'; the two would overwrite each other's objects`,
           'give each environment its own namespace.');
       }
       namespaces.set(env.namespace, env.name);
+      if (typeof env.production !== 'boolean') {
+        own.add(`environments.${env.name}.production`, `${JSON.stringify(env.production) ?? String(env.production)} is not a boolean`, 'use true for an environment that holds real data, false for any other.');
+      }
       // a default selection matters only when there are resources to provision
-      if (this.props.environments[env.name as E]?.recipes !== undefined || hasResources) {
+      if (!isPrototypeKey(env.name) && (this.props.environments[env.name as E]?.recipes !== undefined || hasResources)) {
         this.validateRecipeSelection(own, env.name, env.recipes);
       }
     }
@@ -206,7 +215,7 @@ export class App<E extends string = string> extends Construct {
     if (p.preStopAction !== 'exec' && p.preStopAction !== 'sleep') own.add('platform.preStopAction', `${JSON.stringify(p.preStopAction)} is not 'exec' or 'sleep'`, "use 'exec' or 'sleep'.");
     if (!Object.prototype.hasOwnProperty.call(p.sizes, p.defaultSize)) own.add('platform.defaultSize', `${JSON.stringify(p.defaultSize)} is not a size preset`, `use one of: ${Object.keys(p.sizes).join(', ')}.`);
     for (const [name, path] of Object.entries(p.healthPaths)) {
-      if (!path.startsWith('/')) own.add(`platform.healthPaths.${name}`, `${JSON.stringify(path)} does not start with "/"`, `use ${JSON.stringify('/' + path)}.`);
+      if (typeof path !== 'string' || !path.startsWith('/')) own.add(`platform.healthPaths.${name}`, `${show(path)} does not start with "/"`, `use ${show('/' + String(path))}.`);
     }
     checkDnsLabel(own, 'platform.gateway.name', p.gateway.name, 253);
     checkDnsLabel(own, 'platform.gateway.namespace', p.gateway.namespace);

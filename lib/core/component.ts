@@ -1,7 +1,8 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type { App } from './app';
-import { Libk8sError, ProblemList, Problem } from './errors';
+import { Libk8sError, ProblemList, Problem, show } from './errors';
+import { checkDnsLabel, isDnsLabel, suggestDnsLabel } from './rules';
 import { Environment } from './environment';
 import { standardLabels } from './labels';
 import type { Waiver } from './policy';
@@ -70,7 +71,7 @@ export abstract class Component<TObjects extends Record<string, ApiObject | unde
   private readonly waiverList: Waiver[] = [];
 
   protected constructor(scope: IConstruct, id: string) {
-    super(scope, id);
+    super(scope, treeId(scope, id));
     Object.defineProperty(this, COMPONENT, { value: true });
     this.app = findApp(this);
     this.name = id;
@@ -123,10 +124,20 @@ export abstract class Component<TObjects extends Record<string, ApiObject | unde
    *
    * @param rule the rule id (or its kube-score, Polaris or kube-linter alias)
    * @param reason why the rule does not apply here
-   * @param scope narrow it to one object kind, name or environment
+   * @param scope narrow it to one object kind, name or environment. A
+   * waiver always applies to this construct's objects only: a `construct`
+   * key in the scope (from JavaScript, or a cast) does not widen it, and is
+   * reported as a problem of this construct at synth.
    */
   public waive(rule: string, reason: string, scope: { kind?: string; name?: string; environment?: string } = {}): this {
-    this.waiverList.push({ rule, reason, construct: this.displayPath, ...scope });
+    const { kind, name, environment } = scope;
+    const other = (scope as { construct?: unknown }).construct;
+    const foreign = other !== undefined && other !== this.displayPath && other !== this.node.id ? String(other) : undefined;
+    this.waiverList.push({
+      rule, reason, construct: this.displayPath,
+      ...(kind !== undefined ? { kind } : {}), ...(name !== undefined ? { name } : {}), ...(environment !== undefined ? { environment } : {}),
+      ...(foreign !== undefined ? { foreignConstruct: foreign } : {}),
+    });
     return this;
   }
 
@@ -168,13 +179,18 @@ export abstract class Component<TObjects extends Record<string, ApiObject | unde
    */
   public collectProblems(): readonly Problem[] {
     const list = this.problems();
+    if (this.name !== this.node.id) checkTreeId(list, this.name);
     this.validate(list);
     // a patch scoped to an environment the app does not have would never apply
     const known = this.app.environmentNames as readonly string[];
     for (const patch of this.patchList) {
+      if (typeof patch.target !== 'object' || patch.target === null || typeof patch.target.kind !== 'string') {
+        list.add('addJsonPatch', `targets ${show(patch.target)}, which names no object kind`, "pass the target first, e.g. addJsonPatch({ kind: 'Deployment' }, JsonPatch.add(...)).");
+        continue;
+      }
       const env = patch.target.environment;
       if (env !== undefined && !known.includes(env)) {
-        list.add('addJsonPatch', `targets environment ${JSON.stringify(env)}, which the app does not have, so the patch would never apply`,
+        list.add('addJsonPatch', `targets environment ${show(env)}, which the app does not have, so the patch would never apply`,
           `use one of the app's environments: ${known.join(', ')}.`);
       }
     }
@@ -195,6 +211,33 @@ export abstract class Component<TObjects extends Record<string, ApiObject | unde
 
 /** Any component, whatever objects it renders. */
 export type AnyComponent = Component<any>;
+
+/**
+ * The id the construct tree holds for a component. It is the id itself
+ * whenever the tree can hold it; an id the tree would reject or rewrite
+ * (empty, not a string, with '/', a property of every object such as
+ * `constructor`, or one a sibling already has) gets a DNS-1123 stand-in
+ * instead, so creating the construct never throws, and `collectProblems`
+ * reports the id (the objects' names are the id as given, never the stand-in).
+ */
+function treeId(scope: IConstruct, id: unknown): string {
+  const taken = (name: string): boolean => name in Object.prototype || scope?.node?.tryFindChild(name) !== undefined;
+  if (typeof id === 'string' && id !== '' && !/[/\n]/.test(id) && !taken(id)) return id;
+  const base = typeof id === 'string' && id !== '' ? suggestDnsLabel(id) : 'unnamed';
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? base : `${base}-${n}`;
+    if (!taken(candidate)) return candidate;
+  }
+}
+
+/** The problem with an id the construct tree could not hold as given (see treeId); one a sibling has is reported as a name clash by the app. */
+function checkTreeId(list: ProblemList, id: unknown): void {
+  if (typeof id !== 'string') list.add('id', `${show(id)} is not a string`, "give the construct a name as its id, e.g. 'storefront'.");
+  else if (id === '') list.add('id', 'is empty', "give the construct a name as its id, e.g. 'storefront'; it names the construct's objects.");
+  else if (id in Object.prototype && isDnsLabel(id)) {
+    list.add('id', `${show(id)} is the name of a property every JavaScript object has, which the construct tree cannot hold as an id`, `use another id, e.g. ${show(`${id}-app`)}.`);
+  } else if (!isDnsLabel(id)) checkDnsLabel(list, 'id', id);
+}
 
 function findApp(c: IConstruct): App {
   const root = c.node.root as App;

@@ -33,7 +33,20 @@ export interface EnvironmentProps {
    * 'crossplane-aws' for any other
    */
   readonly recipes?: RecipeSelection;
+  /**
+   * Whether this environment holds real data and serves real users. A
+   * production environment may not get dev stand-ins: selecting the
+   * `in-cluster` recipe for one is a problem unless the recipe is
+   * configured with `allowProduction: true`.
+   * @default - true for an environment named in the platform's
+   * `productionEnvironments` ('prod' and 'production' unless the platform
+   * names others), false for any other
+   */
+  readonly production?: boolean;
 }
+
+/** The environment names that are production unless they say otherwise (see EnvironmentProps.production). */
+export const PRODUCTION_ENVIRONMENT_NAMES: readonly string[] = ['prod', 'production'];
 
 /** An environment with its defaults resolved. */
 export interface Environment {
@@ -44,4 +57,6 @@ export interface Environment {
   readonly annotations: Readonly<Record<string, string>>;
   /** The recipe selection (see EnvironmentProps.recipes). */
   readonly recipes: RecipeSelection;
+  /** Whether it is a production environment (see EnvironmentProps.production). */
+  readonly production: boolean;
 }

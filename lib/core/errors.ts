@@ -75,9 +75,53 @@ export class ProblemList {
   }
 }
 
-/** Renders a value for an error message: strings quoted, objects as JSON. */
+/**
+ * Renders a value for an error message: strings quoted, objects as JSON.
+ * It never throws, whatever a JavaScript program passes: a BigInt reads
+ * `8080n`, NaN and Infinity read as themselves (not JSON's `null`), a
+ * circular reference `[Circular]`, symbols and functions by name, and a
+ * value whose getters or `toJSON` throw `[unprintable]`.
+ */
 export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === undefined) return 'undefined';
-  return JSON.stringify(value);
+  try {
+    return showValue(value, [], 0) ?? 'undefined';
+  } catch {
+    return '[unprintable]';
+  }
+}
+
+/** The deepest nesting `show` prints; below it a value reads `[…]`. */
+const SHOW_DEPTH = 32;
+
+/** JSON.stringify's output for JSON data; `undefined` where JSON would leave the value out. */
+function showValue(value: unknown, ancestors: object[], depth: number): string | undefined {
+  switch (typeof value) {
+    case 'string': return JSON.stringify(value);
+    case 'number': return Number.isFinite(value) ? JSON.stringify(value) : String(value);
+    case 'bigint': return `${value}n`;
+    case 'boolean': return String(value);
+    case 'undefined': return undefined;
+    case 'symbol': return value.toString();
+    case 'function': return `[Function${value.name ? ` ${value.name}` : ''}]`;
+  }
+  if (value === null) return 'null';
+  const obj = value as Record<string, unknown>;
+  if (ancestors.includes(obj)) return '[Circular]';
+  if (typeof obj.toJSON === 'function') {
+    const json = (obj.toJSON as () => unknown)();
+    if (json !== obj) return showValue(json, [...ancestors, obj], depth);
+  }
+  if (depth >= SHOW_DEPTH) return '[…]';
+  const inner = [...ancestors, obj];
+  if (Array.isArray(obj)) {
+    const items: string[] = [];
+    for (let i = 0; i < obj.length; i++) items.push(showValue(obj[i], inner, depth + 1) ?? 'null');
+    return `[${items.join(',')}]`;
+  }
+  const members: string[] = [];
+  for (const key of Object.keys(obj)) {
+    const v = showValue(obj[key], inner, depth + 1);
+    if (v !== undefined) members.push(`${JSON.stringify(key)}:${v}`);
+  }
+  return `{${members.join(',')}}`;
 }

@@ -1,3 +1,4 @@
+import { PRODUCTION_ENVIRONMENT_NAMES } from './environment';
 import type { GuardrailsProps } from './policy';
 import type { Recipe, RecipeSelection } from './recipe';
 
@@ -144,6 +145,14 @@ export interface PlatformProps {
    */
   readonly environmentRecipes?: Readonly<Record<string, RecipeSelection>>;
   /**
+   * The names of the environments that are production unless they set
+   * `production` themselves (see EnvironmentProps.production): the
+   * platform's marking of where real data lives. The `in-cluster` recipe
+   * refuses them unless it is configured with `allowProduction: true`.
+   * @default ['prod', 'production']
+   */
+  readonly productionEnvironments?: readonly string[];
+  /**
    * Argo CD ordering annotations: `argocd.argoproj.io/sync-wave: "-1"` on
    * resources and cloud identities so they sync before the workloads that
    * use them, and `SkipDryRunOnMissingResource=true` on custom resources so a
@@ -250,6 +259,8 @@ export interface Platform {
   readonly recipes: readonly Recipe[];
   /** See PlatformProps.environmentRecipes. */
   readonly environmentRecipes: Readonly<Record<string, RecipeSelection>>;
+  /** See PlatformProps.productionEnvironments. */
+  readonly productionEnvironments: readonly string[];
   /** See PlatformProps.argoCdAnnotations. */
   readonly argoCdAnnotations: boolean;
   /** See PlatformProps.delivery. */
@@ -274,6 +285,7 @@ export function resolvePlatform(props: PlatformProps = {}): Platform {
     guardrails: props.guardrails ?? {},
     recipes: props.recipes ?? [],
     environmentRecipes: props.environmentRecipes ?? {},
+    productionEnvironments: props.productionEnvironments ?? PRODUCTION_ENVIRONMENT_NAMES,
     argoCdAnnotations: props.argoCdAnnotations ?? true,
     delivery: props.delivery ?? {},
   };

@@ -6,6 +6,40 @@ export type Severity = 'error' | 'warning' | 'info';
 /** The built-in packs. */
 export type PackName = 'pss-baseline' | 'pss-restricted' | 'production' | 'ownership';
 
+/**
+ * A rule's severity as the platform sets it: the plain form (`'warning'`,
+ * `'off'`), or with the reason why (`{ severity: 'off', reason: '…' }`).
+ * Raising a severity needs no reason. Lowering one (to `off` or to a lower
+ * severity) does: the object form without a reason is a configuration
+ * problem; the plain form is still accepted, but every report lists the
+ * change with the problem `needs a reason`.
+ */
+export type SeveritySetting = Severity | 'off' | { readonly severity: Severity | 'off'; readonly reason?: string };
+
+/**
+ * One way the configuration weakens the guardrails: a rule's severity
+ * lowered (or turned `off`), or a built-in pack dropped. Reported like a
+ * waiver, so a reviewer sees each one with its reason.
+ */
+export interface PolicyChange {
+  /** The rule whose severity is lowered; absent for a dropped pack. */
+  readonly rule?: string;
+  /** The dropped pack, or the pack of the rule. */
+  readonly pack: string;
+  /** The rule's own severity, or `on` for a pack. */
+  readonly from: Severity | 'on';
+  /** The severity in force, or `off`. */
+  readonly to: Severity | 'off';
+  /** Why; absent when the configuration gives none (then `problem` is set). */
+  readonly reason?: string;
+  /** `needs a reason` when the change is made without one. */
+  readonly problem?: string;
+  /** The setting that makes the change: `severities.resources-cpu-limit`, `packs`, `droppedPacks.ownership`. */
+  readonly setting: string;
+  /** The rules a dropped pack turns off (its built-in rules). */
+  readonly rules?: readonly string[];
+}
+
 /** Where an object came from: a construct in a program, or a YAML file. */
 export interface Origin {
   /** The environment the object was synthesized for. */
@@ -91,6 +125,11 @@ export interface Waiver {
   readonly name?: string;
   /** Only in this environment. @default - every environment */
   readonly environment?: string;
+  /**
+   * @internal set by `Component.waive` when its scope named another
+   * construct: a construct waives only its own findings, so this is a problem.
+   */
+  readonly foreignConstruct?: string;
 }
 
 /** A finding: one violation of one rule by one object. */
@@ -115,17 +154,41 @@ export interface Report {
   readonly unchecked: readonly { readonly kind: string; readonly count: number }[];
   /** Objects checked. */
   readonly objects: number;
+  /**
+   * Every lowered severity and dropped pack of the configuration, with its
+   * reason (or the problem `needs a reason`): reported like waivers.
+   * Always set by the engine. @default - none
+   */
+  readonly policy?: readonly PolicyChange[];
 }
 
 /** The guardrails configuration, normally set by the platform. */
 export interface GuardrailsProps {
   /**
-   * The built-in packs to run.
-   * @default ['pss-baseline', 'pss-restricted', 'production', 'ownership']
+   * The built-in packs to run. A built-in pack left out is dropped: give
+   * the reason in `droppedPacks`; without one it is still dropped, and
+   * reported with the problem `needs a reason`.
+   * @default - every built-in pack but those in `droppedPacks`
    */
   readonly packs?: readonly PackName[];
-  /** Severity per rule id (or alias); `off` disables a rule. @default - each rule's own */
-  readonly severities?: Readonly<Record<string, Severity | 'off'>>;
+  /**
+   * Built-in packs dropped, each with the reason why:
+   * `{ 'pss-restricted': 'the node pool runs gVisor' }`. Every dropped pack
+   * is reported (Report.policy, JSON `policy`, SARIF configuration
+   * notifications). A pack both here and in `packs`, or an empty reason,
+   * is a configuration problem.
+   * @default - none
+   */
+  readonly droppedPacks?: Readonly<Partial<Record<PackName, string>>>;
+  /**
+   * Severity per rule id (or alias); `off` disables a rule. Lowering a
+   * severity needs a reason: `{ 'image-tag': { severity: 'off', reason:
+   * 'images are pinned by the mirror' } }`; raising one does not
+   * (`{ 'topology-spread': 'error' }`). A plain lowering is accepted and
+   * reported with the problem `needs a reason`.
+   * @default - each rule's own
+   */
+  readonly severities?: Readonly<Record<string, SeveritySetting>>;
   /** The platform's own rules. @default - none */
   readonly rules?: readonly Rule[];
   /** Waivers that apply to every app of the platform. @default - none */

@@ -11,6 +11,11 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 
 /** A DNS-1123 label: what Kubernetes requires of Service and most object names. */
 export function checkDnsLabel(problems: ProblemList, prop: string, value: string, max = 63): boolean {
+  if (typeof value !== 'string') {
+    problems.add(prop, `${show(value)} is not a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit`,
+      `use a name like ${show(suggestDnsLabel(''))}.`);
+    return false;
+  }
   if (value.length > max) {
     problems.add(prop, `${show(value)} is ${value.length} characters long; the limit is ${max} (DNS-1123 label)`,
       `use a shorter name of at most ${max} characters.`);
@@ -35,7 +40,7 @@ export function checkDnsSubdomain(problems: ProblemList, prop: string, value: st
 }
 
 export function suggestDnsLabel(value: string): string {
-  const s = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  const s = String(value).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
   return s || 'my-service';
 }
 
@@ -63,31 +68,81 @@ export function checkIntRange(problems: ProblemList, prop: string, value: number
   return true;
 }
 
-const CPU = /^(\d+(\.\d+)?|\.\d+)(m)?$/;
-const MEMORY = /^(\d+(\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+/**
+ * A Kubernetes quantity, exactly as the API server parses one
+ * (k8s.io/apimachinery resource.ParseQuantity): an optional sign, a decimal
+ * number (`1`, `1.5`, `1.`, `.5`), then a binary suffix (Ki … Ei), a
+ * decimal suffix (n, u, m, k, M, G, T, P, E) or an exponent with a whole
+ * number (`e9`, `E-3`). The OpenAPI pattern also admits a fractional
+ * exponent (`1e1.5`), which ParseQuantity rejects, so libk8s does too.
+ */
+const QUANTITY = /^([+-])?([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:(Ki|Mi|Gi|Ti|Pi|Ei)|([numkMGTPE])|[eE]([+-]?[0-9]+))?$/;
 
-/** Parses a cpu quantity (`250m`, `0.5`, `2`) to millicores, or undefined when malformed. */
-export function parseCpu(value: string): number | undefined {
-  const m = CPU.exec(value);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  return m[3] ? n : n * 1000;
+const DECIMAL_SUFFIX: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY_SUFFIX: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+/** Beyond this power of ten a value compares as the largest (or, negative, the smallest non-zero) one: no real request is that far out. */
+const MAX_POWER = 4096;
+/** ParseQuantity caps a binary-suffixed quantity at 2^63-1. */
+const MAX_BINARY_NANOS = (2n ** 63n - 1n) * 10n ** 9n;
+
+/** A parsed quantity: its exact value in nano-units (what the API server keeps: finer values round away from zero). */
+export interface Quantity {
+  /** The value times 10^9, rounded away from zero as the API server rounds it. */
+  readonly nanos: bigint;
 }
 
-const MEMORY_FACTORS: Record<string, number> = {
-  '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-};
-
-/** Parses a memory or storage quantity (`128Mi`, `1Gi`, `500M`) to bytes, or undefined when malformed. */
-export function parseMemory(value: string): number | undefined {
-  const m = MEMORY.exec(value);
+/** Parses a quantity as the API server does, or undefined when it would reject it. */
+export function parseQuantity(value: unknown): Quantity | undefined {
+  const m = typeof value === 'string' ? QUANTITY.exec(value) : null;
   if (!m) return undefined;
-  return Number(m[1]) * MEMORY_FACTORS[m[3] ?? ''];
+  const [, sign, number, binary, decimal, exponent] = m;
+  const [whole, fraction = ''] = number.split('.');
+  let power = (decimal ? DECIMAL_SUFFIX[decimal] : exponent ? Number(exponent) : 0) - fraction.length + 9;
+  const twos = binary ? BINARY_SUFFIX[binary] : 0;
+  const mantissa = BigInt((whole || '0') + fraction) * 2n ** BigInt(twos);
+  power = Math.max(-MAX_POWER, Math.min(MAX_POWER, power));
+  let nanos: bigint;
+  if (power >= 0) nanos = mantissa * 10n ** BigInt(power);
+  else {
+    const divisor = 10n ** BigInt(-power);
+    nanos = mantissa / divisor + (mantissa % divisor === 0n ? 0n : 1n);
+  }
+  if (binary && nanos > MAX_BINARY_NANOS) nanos = MAX_BINARY_NANOS;
+  return { nanos: sign === '-' ? -nanos : nanos };
+}
+
+/** Compares two quantities that parse: negative when `a` is less than `b`, 0 when equal, positive when greater. */
+export function compareQuantities(a: string, b: string): number {
+  const x = parseQuantity(a)!.nanos;
+  const y = parseQuantity(b)!.nanos;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Parses a cpu quantity (`250m`, `0.5`, `2`) to millicores, or undefined when malformed or negative. */
+export function parseCpu(value: string): number | undefined {
+  const q = parseQuantity(value);
+  return q === undefined || q.nanos < 0n ? undefined : scaled(q.nanos, 1_000_000n);
+}
+
+/** Parses a memory or storage quantity (`128Mi`, `1Gi`, `500M`) to bytes, or undefined when malformed or negative. */
+export function parseMemory(value: string): number | undefined {
+  const q = parseQuantity(value);
+  return q === undefined || q.nanos < 0n ? undefined : scaled(q.nanos, 1_000_000_000n);
+}
+
+/** `nanos / unit` as a number, exact for whole results. */
+function scaled(nanos: bigint, unit: bigint): number {
+  return Number(nanos / unit) + Number(nanos % unit) / Number(unit);
+}
+
+/** A quantity the API server takes that is more than zero. */
+function isPositiveQuantity(value: unknown): boolean {
+  const q = parseQuantity(value);
+  return q !== undefined && q.nanos > 0n;
 }
 
 export function checkCpu(problems: ProblemList, prop: string, value: string): boolean {
-  if (typeof value !== 'string' || parseCpu(value) === undefined || parseCpu(value) === 0) {
+  if (!isPositiveQuantity(value)) {
     problems.add(prop, `${show(value)} is not a cpu quantity`, 'use millicores like "250m" or cores like "0.5" or "2".');
     return false;
   }
@@ -95,7 +150,7 @@ export function checkCpu(problems: ProblemList, prop: string, value: string): bo
 }
 
 export function checkMemory(problems: ProblemList, prop: string, value: string): boolean {
-  if (typeof value !== 'string' || parseMemory(value) === undefined || parseMemory(value) === 0) {
+  if (!isPositiveQuantity(value)) {
     problems.add(prop, `${show(value)} is not a memory quantity`, 'use a power-of-two suffix like "256Mi" or "1Gi".');
     return false;
   }
@@ -127,13 +182,30 @@ export interface ImageRef {
   readonly digest?: string;
 }
 
-const IMAGE = /^((?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
+/**
+ * The image reference grammar of distribution/reference (what the kubelet
+ * and the container runtimes parse): `[host[:port]/]path[:tag][@digest]`,
+ * the host a domain name, or an IPv6 address in brackets.
+ */
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const HOST = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])`;
+const IMAGE = new RegExp(`^((?:${HOST}(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\\w][\\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$`);
+/** The digest algorithms the runtimes verify (opencontainers/go-digest), with their lowercase hex length. */
+const DIGEST_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
+/** distribution/reference's limit on the name (host and path). */
+const IMAGE_NAME_MAX = 255;
 
 export function parseImage(value: string): ImageRef | undefined {
   if (typeof value !== 'string') return undefined;
   const m = IMAGE.exec(value);
-  if (!m) return undefined;
-  return { repository: m[1], tag: m[2], digest: m[3] };
+  if (!m || m[1].length > IMAGE_NAME_MAX) return undefined;
+  const digest = m[3];
+  if (digest !== undefined) {
+    const [algorithm, hex] = digest.split(':');
+    if (!Object.hasOwn(DIGEST_LENGTH, algorithm) || hex.length !== DIGEST_LENGTH[algorithm] || !/^[a-f0-9]+$/.test(hex)) return undefined;
+  }
+  return { repository: m[1], tag: m[2], digest };
 }
 
 /**
@@ -144,12 +216,119 @@ export const SECRET_LOOKING_NAME = /(PASSW(OR)?D|SECRET|TOKEN(?!IZ)|API_?KEY|PRI
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
+/**
+ * What the API server's IsEnvVarName accepts: `[-._a-zA-Z][-._a-zA-Z0-9]*`,
+ * and not `.`, `..` or a name starting with `..`.
+ */
+export function isEnvName(name: unknown): boolean {
+  return typeof name === 'string' && ENV_NAME.test(name) && !name.startsWith('..') && name !== '.';
+}
+
 export function checkEnvName(problems: ProblemList, prop: string, name: string): boolean {
-  if (!ENV_NAME.test(name)) {
-    problems.add(prop, `${show(name)} is not a valid environment variable name`, 'use letters, digits, "_", "-" and ".", not starting with a digit.');
+  if (!isEnvName(name)) {
+    problems.add(prop, `${show(name)} is not a valid environment variable name`, 'use letters, digits, "_", "-" and ".", not starting with a digit, and not ".", ".." or starting with "..".');
     return false;
   }
   return true;
+}
+
+/** The characters of a ConfigMap or Secret key. */
+export const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
+/** The API server's limit on a ConfigMap or Secret key (the DNS-1123 subdomain limit). */
+export const CONFIG_MAP_KEY_MAX = 253;
+
+/**
+ * A ConfigMap or Secret key as the API server's IsConfigMapKey accepts one:
+ * at most 253 letters, digits, '-', '_' or '.', and not `.`, `..` or a key
+ * starting with `..` (the kubelet's own names in a mounted volume).
+ */
+export function isConfigMapKey(key: unknown): boolean {
+  return typeof key === 'string' && key.length <= CONFIG_MAP_KEY_MAX && CONFIG_MAP_KEY.test(key) && key !== '.' && !key.startsWith('..');
+}
+
+/** Why `key` is not a key of a `kind` (ConfigMap or Secret; see isConfigMapKey), or undefined when it is one. */
+export function configMapKeyProblem(key: unknown, kind: 'ConfigMap' | 'Secret' = 'ConfigMap'): string | undefined {
+  if (typeof key !== 'string') return `${show(key)} is not a string, so not a ${kind} key`;
+  if (key.length > CONFIG_MAP_KEY_MAX) return `${show(key.slice(0, 20) + '…')} is ${key.length} characters long; a ${kind} key may have at most ${CONFIG_MAP_KEY_MAX}`;
+  if (!CONFIG_MAP_KEY.test(key)) return `${show(key)} is not a valid ${kind} key: letters, digits, '-', '_' and '.' only`;
+  if (key === '.' || key === '..') return `${show(key)} is not a valid ${kind} key: the API server rejects "." and ".." (the kubelet's names in a mounted volume)`;
+  if (key.startsWith('..')) return `${show(key)} is not a valid ${kind} key: the API server rejects a key starting with "..", which the kubelet reserves for its own entries in a mounted volume (..data)`;
+  return undefined;
+}
+
+/** The API server's limit on a ConfigMap's data (MaxSecretSize): the bytes of its values. */
+export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
+/** The API server's limit on an object's annotations (TotalAnnotationSizeLimitB): the bytes of keys and values. */
+export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
+/** The bytes the API server counts for an annotation map: each key and each value, in UTF-8. */
+export function annotationsBytes(annotations: Readonly<Record<string, unknown>>): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(annotations)) n += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+  return n;
+}
+
+/**
+ * An object's annotations over the API server's 256 KiB limit
+ * (ValidateAnnotationsSize, keys and values). `annotations` are what the
+ * object carries in the end (later maps win), `what` names the object.
+ */
+export function checkAnnotationsSize(problems: ProblemList, prop: string, annotations: Readonly<Record<string, unknown>>, what: string, env?: string): boolean {
+  const bytes = annotationsBytes(annotations);
+  if (bytes > ANNOTATIONS_MAX_BYTES) {
+    problems.add(prop, `makes the annotations of ${what} ${bytes} bytes (keys and values); the API server rejects more than ${ANNOTATIONS_MAX_BYTES} (256 KiB)`,
+      'move large values out of annotations, e.g. into a ConfigMap (config.files).', env);
+    return false;
+  }
+  return true;
+}
+
+/** Whether `value` is a plain object (a record from a literal, JSON or Object.create(null)), not an array, class instance or primitive. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  // Object.prototype of any realm (a vm context, a test runner's), or none
+  const proto = Object.getPrototypeOf(value);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/** A map prop (labels, env, files, …) that is set must be a plain object. */
+export function checkRecord(problems: ProblemList, prop: string, value: unknown, example: string): value is Record<string, unknown> | undefined {
+  if (value === undefined || isRecord(value)) return true;
+  problems.add(prop, `${show(value)} is not an object of names to values`, `pass an object, e.g. ${example}.`);
+  return false;
+}
+
+/** A list prop (volumes, sidecars, …) that is set must be an array. */
+export function checkList(problems: ProblemList, prop: string, value: unknown, example: string): value is readonly unknown[] | undefined {
+  if (value === undefined || Array.isArray(value)) return true;
+  problems.add(prop, `${show(value)} is not a list`, `pass an array, e.g. ${example}.`);
+  return false;
+}
+
+/** `command` and `args`: a list of strings (a string would be emitted one character per argument). */
+export function checkStringList(problems: ProblemList, prop: string, value: unknown, example: string): boolean {
+  if (value === undefined) return true;
+  if (typeof value === 'string') {
+    problems.add(prop, `${show(value)} is a string, not a list of strings; Kubernetes takes each element as one argument`, `pass a list: ${show(value.split(/\s+/).filter(Boolean))}.`);
+    return false;
+  }
+  if (!Array.isArray(value)) {
+    problems.add(prop, `${show(value)} is not a list of strings`, `pass a list of strings, e.g. ${example}.`);
+    return false;
+  }
+  let ok = true;
+  value.forEach((v, i) => {
+    if (typeof v !== 'string') {
+      problems.add(`${prop}[${i}]`, `${show(v)} is not a string`, `quote it: ${show(String(v))}.`);
+      ok = false;
+    }
+  });
+  return ok;
+}
+
+/** Whether a name is a property of every JavaScript object (`constructor`, `__proto__`, `toString`, …), which a plain object cannot hold as a key of its own. */
+export function isPrototypeKey(name: unknown): boolean {
+  return typeof name === 'string' && name in Object.prototype;
 }
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -200,6 +379,8 @@ export function checkKey(problems: ProblemList, prop: string, key: string): bool
 
 /** Checks the keys and values of a label map, and the keys of an annotation map. */
 export function checkMetadataMaps(problems: ProblemList, prop: string, labels?: Readonly<Record<string, string>>, annotations?: Readonly<Record<string, string>>, annotationsProp = 'annotations'): void {
+  if (!checkRecord(problems, prop, labels, "{ tier: 'frontend' }")) labels = undefined;
+  if (!checkRecord(problems, annotationsProp, annotations, "{ 'example.com/owner': 'web-team' }")) annotations = undefined;
   for (const [k, v] of Object.entries(labels ?? {})) {
     if (checkKey(problems, `${prop}`, k)) checkLabelValue(problems, `${prop}.${k}`, v);
   }

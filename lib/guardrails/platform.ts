@@ -5,18 +5,24 @@ import type { GuardrailsProps } from '../core/policy';
 import { Guardrails } from './engine';
 import { DEFAULT_REQUIRED_LABELS, DEFAULT_TEAM_LABEL } from './packs/ownership';
 
+/** The reason `guardrailsFor` gives for turning resources-cpu-limit off; reported like a waiver. */
+export const CPU_LIMITS_DROPPED = 'the platform drops cpu limits (platform.dropCpuLimits)';
+
 /**
  * The platform's guardrails, told what the App knows of the platform: the
  * ownership labels name its team label, and a platform that drops cpu
- * limits does not want them asked for. The platform's own options and
- * severities for these rules win.
+ * limits does not want them asked for (resources-cpu-limit is turned off
+ * with the reason CPU_LIMITS_DROPPED, which every report lists). The
+ * platform's own options and severities for these rules win.
  */
 export function guardrailsFor(platform: Platform): GuardrailsProps {
   const g = platform.guardrails;
   const labels = DEFAULT_REQUIRED_LABELS.map((l) => (l === DEFAULT_TEAM_LABEL ? platform.teamLabel : l));
   const options = { ...g.options, 'required-labels': { labels, ...g.options?.['required-labels'] } };
   const cpuLimitSet = g.severities?.['resources-cpu-limit'] !== undefined || g.severities?.cpuLimitsMissing !== undefined;
-  const severities = platform.dropCpuLimits && !cpuLimitSet ? { ...g.severities, 'resources-cpu-limit': 'off' as const } : g.severities;
+  const severities = platform.dropCpuLimits && !cpuLimitSet
+    ? { ...g.severities, 'resources-cpu-limit': { severity: 'off' as const, reason: CPU_LIMITS_DROPPED } }
+    : g.severities;
   return { ...g, options, severities };
 }
 
@@ -31,6 +37,7 @@ export function guardrailsOf(app: App): Guardrails {
   }
   return engine;
 }
+
 
 /**
  * The problems of the app's guardrails: the platform's configuration, and

@@ -12,8 +12,32 @@ const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
-/** Every kind that runs pods. */
+/** Every built-in kind that runs pods. */
 export const WORKLOAD_KINDS: readonly string[] = Object.keys(POD_SPEC_PATHS);
+
+/**
+ * The pseudo-kind of every object whose kind is none of WORKLOAD_KINDS but
+ * which has a pod template all the same: an Argo `Rollout`
+ * (`spec.template.spec`), a `PodTemplate` (`template.spec`), a CRD with
+ * `spec.template.spec` or `spec.jobTemplate.spec.template.spec`. The engine
+ * finds those structurally (a `containers` list where a pod spec would be)
+ * and gives them to every rule whose `kinds` list this pseudo-kind or every
+ * one of WORKLOAD_KINDS (so `kinds: WORKLOAD_KINDS` sees them).
+ */
+export const POD_TEMPLATE_KIND = '(pod template)';
+
+/** Whether the kind is a built-in workload kind (whose pod spec path is known). */
+export function isWorkloadKind(kind: string): boolean {
+  return Object.prototype.hasOwnProperty.call(POD_SPEC_PATHS, kind);
+}
+
+/** Where other kinds keep a pod spec, tried in order. */
+const STRUCTURAL_PATHS: readonly (readonly string[])[] = [
+  ['spec', 'template', 'spec'],
+  ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  ['template', 'spec'],
+  ['spec'],
+];
 
 /** Kinds whose pods serve continuously (Jobs and CronJobs run to completion). */
 export const LONG_RUNNING_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController'];
@@ -35,13 +59,19 @@ export interface PodSpecRef {
   readonly metadata: Record<string, any>;
 }
 
-/** The pod spec of a workload object, or undefined for other kinds. */
+/**
+ * The pod spec of an object: at its kind's path for a built-in workload
+ * kind; for any other kind, the first of `spec.template.spec`,
+ * `spec.jobTemplate.spec.template.spec`, `template.spec` and `spec` that
+ * has a `containers` list. Undefined when there is none.
+ */
 export function podSpecOf(manifest: Readonly<Record<string, any>>): PodSpecRef | undefined {
-  const path = POD_SPEC_PATHS[manifest.kind];
+  const known = isWorkloadKind(manifest?.kind) ? POD_SPEC_PATHS[manifest.kind] : undefined;
+  const path = known ?? STRUCTURAL_PATHS.find((p) => Array.isArray(dig(manifest, p)?.containers));
   if (!path) return undefined;
   const spec = dig(manifest, path);
   if (!spec || typeof spec !== 'object') return undefined;
-  const metaPath = manifest.kind === 'Pod' ? ['metadata'] : [...path.slice(0, -1), 'metadata'];
+  const metaPath = path.length === 1 ? ['metadata'] : [...path.slice(0, -1), 'metadata'];
   return { spec, path: path.join('.'), metadata: dig(manifest, metaPath) ?? {} };
 }
 

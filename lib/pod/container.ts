@@ -1,7 +1,10 @@
 import { k8s } from 'cdk8s-plus-27';
 import { ProblemList, show } from '../core/errors';
 import { DEFAULT_SIZES, Platform, ResourceSpec, SizeName } from '../core/platform';
-import { checkCpu, checkEnvName, checkImage, checkIntRange, checkMemory, checkPort, parseCpu, parseMemory, SECRET_LOOKING_NAME } from '../core/rules';
+import {
+  checkBoolean, checkCpu, checkEnvName, checkImage, checkIntRange, checkList, checkMemory, checkPort, checkRecord, checkStringList, compareQuantities,
+  configMapKeyProblem, isDnsSubdomain, isRecord, SECRET_LOOKING_NAME, suggestDnsLabel,
+} from '../core/rules';
 
 /** Files mounted from a ConfigMap; a change to them rolls the pods. */
 export interface ConfigFilesProps {
@@ -157,7 +160,7 @@ export interface VolumeProps {
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function checkPortName(problems: ProblemList, prop: string, name: string): boolean {
-  if (name.length > 15 || !PORT_NAME.test(name) || !/[a-z]/.test(name) || name.includes('--')) {
+  if (typeof name !== 'string' || name.length > 15 || !PORT_NAME.test(name) || !/[a-z]/.test(name) || name.includes('--')) {
     problems.add(prop, `${show(name)} is not a valid port name (IANA service name: at most 15 lowercase letters, digits and '-', with at least one letter)`,
       'use a name like "http" or "metrics".');
     return false;
@@ -166,6 +169,7 @@ export function checkPortName(problems: ProblemList, prop: string, name: string)
 }
 
 export function checkEnv(problems: ProblemList, prop: string, env: Readonly<Record<string, EnvValue>> | undefined): void {
+  if (!checkRecord(problems, prop, env, "{ LOG_LEVEL: 'info' }")) return;
   for (const [name, value] of Object.entries(env ?? {})) {
     const p = `${prop}.${name}`;
     checkEnvName(problems, p, name);
@@ -176,7 +180,42 @@ export function checkEnv(problems: ProblemList, prop: string, env: Readonly<Reco
       }
     } else if (typeof value !== 'object' || value === null || !['secret', 'configMap', 'field', 'resource'].includes((value as EnvSource).from)) {
       problems.add(p, `${show(value)} is neither a string nor a reference`, "use a string, Env.secret(...), Env.configMap(...) or Env.field(...).");
+    } else {
+      checkEnvSource(problems, p, value);
     }
+  }
+}
+
+const RESOURCE_FIELDS: readonly string[] = ['limits.cpu', 'limits.memory', 'requests.cpu', 'requests.memory'];
+
+/** The parts of an Env.secret / Env.configMap / Env.field / Env.resource reference, as the API server validates them. */
+function checkEnvSource(problems: ProblemList, prop: string, v: EnvSource): void {
+  switch (v.from) {
+    case 'secret':
+    case 'configMap': {
+      const what = v.from === 'secret' ? 'Secret' : 'ConfigMap';
+      const call = `Env.${v.from}`;
+      if (!isDnsSubdomain(v.name)) {
+        problems.add(`${prop}.name`, `${show(v.name)} is not a valid ${what} name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)`,
+          `name the ${what} like ${show(typeof v.name === 'string' ? suggestDnsLabel(v.name) : 'app-secrets')}: ${call}(${show(typeof v.name === 'string' ? suggestDnsLabel(v.name) : 'app-secrets')}, ...).`);
+      }
+      const keyProblem = configMapKeyProblem(v.key, what);
+      if (keyProblem) {
+        problems.add(`${prop}.key`, keyProblem, `use a key of letters, digits, '-', '_' and '.', e.g. ${show(typeof v.key === 'string' && v.key.replace(/[^-._a-zA-Z0-9]+/g, '_').replace(/^\.+/, '') || 'password')}.`);
+      }
+      if (v.optional !== undefined) checkBoolean(problems, `${prop}.optional`, v.optional);
+      break;
+    }
+    case 'field':
+      if (typeof v.fieldPath !== 'string' || v.fieldPath === '') {
+        problems.add(`${prop}.fieldPath`, `${show(v.fieldPath)} is not a field path`, 'use a pod field like "metadata.name" or "status.podIP".');
+      }
+      break;
+    case 'resource':
+      if (!RESOURCE_FIELDS.includes(v.resource)) {
+        problems.add(`${prop}.resource`, `${show(v.resource)} is not a container resource`, `use one of: ${RESOURCE_FIELDS.join(', ')}.`);
+      }
+      break;
   }
 }
 
@@ -188,20 +227,20 @@ export function checkResources(problems: ProblemList, prop: string, r: ResourceS
   const memLimitOk = checkMemory(problems, `${prop}.memoryLimit`, r.memoryLimit);
   const esOk = checkMemory(problems, `${prop}.ephemeralStorage`, r.ephemeralStorage);
   const esLimitOk = r.ephemeralStorageLimit === undefined || checkMemory(problems, `${prop}.ephemeralStorageLimit`, r.ephemeralStorageLimit);
-  if (cpuOk && cpuLimitOk && r.cpuLimit !== undefined && parseCpu(r.cpu)! > parseCpu(r.cpuLimit)!) {
+  if (cpuOk && cpuLimitOk && r.cpuLimit !== undefined && compareQuantities(r.cpu, r.cpuLimit) > 0) {
     problems.add(`${prop}.cpu`, `request ${show(r.cpu)} is greater than the limit ${show(r.cpuLimit)}`, 'lower the request or raise cpuLimit.');
   }
-  if (memOk && memLimitOk && parseMemory(r.memory)! > parseMemory(r.memoryLimit)!) {
+  if (memOk && memLimitOk && compareQuantities(r.memory, r.memoryLimit) > 0) {
     problems.add(`${prop}.memory`, `request ${show(r.memory)} is greater than the limit ${show(r.memoryLimit)}`, 'lower the request or raise memoryLimit.');
   }
-  if (esOk && esLimitOk && r.ephemeralStorageLimit !== undefined && parseMemory(r.ephemeralStorage)! > parseMemory(r.ephemeralStorageLimit)!) {
+  if (esOk && esLimitOk && r.ephemeralStorageLimit !== undefined && compareQuantities(r.ephemeralStorage, r.ephemeralStorageLimit) > 0) {
     problems.add(`${prop}.ephemeralStorage`, `request ${show(r.ephemeralStorage)} is greater than the limit ${show(r.ephemeralStorageLimit)}`, 'lower the request or raise ephemeralStorageLimit.');
   }
 }
 
 export function resolveResources(platform: Platform, size: SizeName, override: ResourcesProps | undefined): ResourceSpec {
   // an unknown preset is reported by validation; fall back so the other checks still run
-  const preset = platform.sizes[size] ?? DEFAULT_SIZES.small;
+  const preset = (Object.hasOwn(platform.sizes, size) ? platform.sizes[size] : undefined) ?? DEFAULT_SIZES.small;
   const cpuLimit = override?.cpuLimit === null ? undefined : override?.cpuLimit ?? preset.cpuLimit;
   return {
     cpu: override?.cpu ?? preset.cpu,
@@ -228,19 +267,32 @@ export function checkProbeTiming(problems: ProblemList, prop: string, t: ProbeTi
   }
 }
 
+/** The main container's or an extra container's `command` and `args`: lists of strings. */
+export function checkCommandArgs(problems: ProblemList, prefix: string, c: { readonly command?: unknown; readonly args?: unknown }): void {
+  checkStringList(problems, `${prefix}command`, c.command, '["/app/server", "--port=8080"]');
+  checkStringList(problems, `${prefix}args`, c.args, '["run", "--verbose"]');
+}
+
 export function checkContainer(problems: ProblemList, prop: string, c: ContainerProps, platform: Platform, volumes: ReadonlySet<string>): void {
+  if (!isRecord(c)) {
+    problems.add(prop, `${show(c)} is not a container`, "pass an object, e.g. { name: 'proxy', image: 'ghcr.io/acme/proxy:1.0.0' }.");
+    return;
+  }
   checkImage(problems, `${prop}.image`, c.image);
+  checkCommandArgs(problems, `${prop}.`, c);
   checkEnv(problems, `${prop}.env`, c.env);
   if (checkSize(problems, `${prop}.size`, platform, c.size)) {
     checkResources(problems, `${prop}.resources`, resolveResources(platform, c.size ?? 'nano', c.resources));
   }
-  for (const [i, p] of (c.ports ?? []).entries()) {
-    checkPortName(problems, `${prop}.ports[${i}].name`, p.name);
-    checkPort(problems, `${prop}.ports[${i}].port`, p.port);
+  const ports = checkList(problems, `${prop}.ports`, c.ports, "[{ name: 'admin', port: 9901 }]") ? c.ports ?? [] : [];
+  for (const [i, p] of ports.entries()) {
+    checkPortName(problems, `${prop}.ports[${i}].name`, p?.name);
+    checkPort(problems, `${prop}.ports[${i}].port`, p?.port);
   }
-  for (const [i, m] of (c.mounts ?? []).entries()) {
-    if (!volumes.has(m.volume)) {
-      problems.add(`${prop}.mounts[${i}].volume`, `${show(m.volume)} is not a volume of this workload`,
+  const mounts = checkList(problems, `${prop}.mounts`, c.mounts, "[{ volume: 'data', mountPath: '/data' }]") ? c.mounts ?? [] : [];
+  for (const [i, m] of mounts.entries()) {
+    if (!volumes.has(m?.volume)) {
+      problems.add(`${prop}.mounts[${i}].volume`, `${show(m?.volume)} is not a volume of this workload`,
         `declare it in 'volumes' first (declared: ${[...volumes].join(', ') || 'none'}).`);
     }
   }
@@ -310,8 +362,10 @@ export function checkProbes(problems: ProblemList, prop: string, probes: ProbesP
     if (p.type === 'grpc' && p.port !== undefined && !portNumbers.has(p.port)) {
       problems.add(`${prop}.${kind}.port`, `${show(p.port)} is not a declared port`, `target one of the declared ports: ${[...portNumbers].join(', ')}.`);
     }
-    if (p.type === 'exec' && (!Array.isArray(p.command) || p.command.length === 0)) {
+    if (p.type === 'exec' && (p.command === undefined || p.command === null || (Array.isArray(p.command) && p.command.length === 0))) {
       problems.add(`${prop}.${kind}.command`, 'is empty', 'give the command to run, e.g. ["/app/healthcheck"].');
+    } else if (p.type === 'exec') {
+      checkStringList(problems, `${prop}.${kind}.command`, p.command, '["/app/healthcheck"]');
     }
     if ((p.type === undefined || p.type === 'http') && p.path !== undefined && !p.path.startsWith('/')) {
       problems.add(`${prop}.${kind}.path`, `${show(p.path)} does not start with "/"`, `use ${show('/' + p.path)}.`);

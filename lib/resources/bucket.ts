@@ -40,8 +40,9 @@ export class Bucket extends Resource<BucketSpec> {
   public readonly connectionKeys = ['name', 'region', 'endpoint', 'arn'] as const;
   public readonly props: BucketProps;
 
-  constructor(scope: IConstruct, id: string, props: BucketProps = {}) {
-    super(scope, id, { versioned: props.versioned ?? false, expireAfterDays: props.expireAfterDays, retain: props.retain ?? true });
+  constructor(scope: IConstruct, id: string, given: BucketProps = {}) {
+    const props = Resource.propsOf(given);
+    super(scope, id, { versioned: props.versioned ?? false, expireAfterDays: props.expireAfterDays, retain: props.retain ?? true }, given);
     this.props = props;
   }
 

@@ -72,16 +72,17 @@ export class Postgres extends Resource<PostgresSpec> {
   public readonly connectionKeys = ['host', 'port', 'database', 'username', 'password'] as const;
   public readonly props: PostgresProps;
 
-  constructor(scope: IConstruct, id: string, props: PostgresProps = {}) {
+  constructor(scope: IConstruct, id: string, given: PostgresProps = {}) {
+    const props = Resource.propsOf(given);
     super(scope, id, {
       version: props.version ?? '17',
       storageGiB: props.storageGiB ?? 20,
       size: props.size ?? 'small',
       highAvailability: props.highAvailability ?? false,
-      databaseName: props.databaseName ?? id.replace(/-/g, '_'),
+      databaseName: props.databaseName ?? String(id).replace(/-/g, '_'),
       backupRetentionDays: props.backupRetentionDays ?? 7,
       retain: props.retain ?? true,
-    });
+    }, given);
     this.props = props;
   }
 

@@ -77,7 +77,8 @@ export class Queue extends Resource<QueueSpec> {
   /** The props as given. */
   public readonly props: QueueProps;
 
-  constructor(scope: IConstruct, id: string, props: QueueProps = {}) {
+  constructor(scope: IConstruct, id: string, given: QueueProps = {}) {
+    const props = Resource.propsOf(given);
     const dl = props.deadLetter === undefined ? { maxReceiveCount: 5 } : props.deadLetter;
     super(scope, id, {
       fifo: props.fifo ?? false,
@@ -86,7 +87,7 @@ export class Queue extends Resource<QueueSpec> {
       receiveWaitSeconds: props.receiveWaitSeconds ?? 20,
       deadLetter: dl === false ? undefined : { maxReceiveCount: dl.maxReceiveCount, retentionSeconds: dl.retentionSeconds ?? 1209600 },
       retain: props.retain ?? false,
-    });
+    }, given);
     this.props = props;
   }
 

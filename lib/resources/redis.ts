@@ -49,13 +49,14 @@ export class Redis extends Resource<RedisSpec> {
   public readonly connectionKeys = ['host', 'port', 'password', 'tls'] as const;
   public readonly props: RedisProps;
 
-  constructor(scope: IConstruct, id: string, props: RedisProps = {}) {
+  constructor(scope: IConstruct, id: string, given: RedisProps = {}) {
+    const props = Resource.propsOf(given);
     super(scope, id, {
       version: props.version ?? '7.1',
       size: props.size ?? 'small',
       highAvailability: props.highAvailability ?? false,
       retain: props.retain ?? false,
-    });
+    }, given);
     this.props = props;
   }
 

@@ -37,10 +37,23 @@ export abstract class Resource<S extends object = object> extends Component<Reco
    */
   public abstract readonly connectionKeys: readonly string[];
 
-  protected constructor(scope: IConstruct, id: string, spec: S) {
+  /** The props as the program passed them, when they are not an object (reported, not crashed on). */
+  private readonly badProps?: { readonly value: unknown };
+
+  /**
+   * @param spec the props with their defaults resolved
+   * @param given the props as passed, so a non-object (from JavaScript) is a problem rather than a crash
+   */
+  protected constructor(scope: IConstruct, id: string, spec: S, given?: unknown) {
     super(scope, id);
     markResource(this);
     this.spec = spec;
+    if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) this.badProps = { value: given };
+  }
+
+  /** Props that are an object, whatever the program passed (defaults apply to anything else; validation reports it). */
+  protected static propsOf<T extends object>(props: T | undefined): T {
+    return (typeof props === 'object' && props !== null && !Array.isArray(props) ? props : {}) as T;
   }
 
   /** Provisioned before the workloads that use it. */
@@ -81,6 +94,7 @@ export abstract class Resource<S extends object = object> extends Component<Reco
 
   protected validate(problems: ProblemList): void {
     checkDnsLabel(problems, 'id', this.node.id);
+    if (this.badProps) problems.add(undefined, `has props ${show(this.badProps.value)}, which are not an object`, `pass the props as an object, e.g. new ${this.kind}(app, '${this.node.id}', {}), or leave them out.`);
     checkBoolean(problems, 'retain', (this.spec as { readonly retain?: unknown }).retain);
     this.validateSpec(problems);
     for (const env of this.app.environments) {

@@ -1,4 +1,6 @@
 import { JsonPatch } from 'cdk8s';
+import { show } from '../core/errors';
+import { isRecord } from '../core/rules';
 
 /** A JSON-Patch operation as RFC 6902 writes it. */
 export interface PatchOp {
@@ -9,17 +11,27 @@ export interface PatchOp {
 }
 
 export function toOp(p: JsonPatch | PatchOp): PatchOp {
-  return p instanceof JsonPatch ? ((p as any)._toJson() as PatchOp) : p;
+  if (p instanceof JsonPatch) return (p as any)._toJson() as PatchOp;
+  // not an operation at all (from JavaScript): applyPatch reports it as an unknown operation
+  return typeof p === 'object' && p !== null ? p : { op: show(p) as PatchOp['op'], path: '' };
 }
 
-/** Thrown when an operation does not apply; the message says why. */
-export class PatchError extends Error {}
+/** Thrown when an operation does not apply; the message says why, `fix` (when set) how to correct it. */
+export class PatchError extends Error {
+  constructor(message: string, public readonly fix?: string) {
+    super(message);
+  }
+}
+
+/** The fix of an operation whose value is not JSON data. */
+const VALUE_FIX = 'give the operation a JSON value: plain objects, arrays, strings, finite numbers, booleans or null.';
 
 function unescape(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 function parsePointer(pointer: string): string[] {
+  if (typeof pointer !== 'string') throw new PatchError(`path ${show(pointer)} is not a JSON pointer (a string starting with "/")`);
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) throw new PatchError(`path ${JSON.stringify(pointer)} is not a JSON pointer (it must start with "/")`);
   return pointer.slice(1).split('/').map(unescape);
@@ -68,7 +80,10 @@ function get(doc: unknown, pointer: string): unknown {
 function add(doc: unknown, pointer: string, value: unknown): void {
   const { parent, key } = parentOf(doc, pointer);
   if (Array.isArray(parent)) parent.splice(arrayIndex(parent, key, true, pointer), 0, value);
-  else parent[key] = value;
+  else if (key === '__proto__') {
+    throw new PatchError(`${JSON.stringify(pointer)}: "__proto__" cannot be a key here: on a JavaScript object it sets the prototype instead of adding a field, so the value would silently vanish`,
+      'patch a field the object can hold; no Kubernetes object has a "__proto__" field.');
+  } else parent[key] = value;
 }
 
 function remove(doc: unknown, pointer: string): unknown {
@@ -90,8 +105,41 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-function clone<T>(v: T): T {
-  return v === undefined ? v : JSON.parse(JSON.stringify(v));
+/**
+ * A deep copy of an operation's value, which must be JSON data: what it is
+ * not (undefined, a BigInt, NaN or Infinity, a function or symbol, a
+ * circular reference, a class instance) is a PatchError naming where in the
+ * value it is, not a TypeError or a value that is silently changed.
+ */
+function clone(value: unknown, op: string): unknown {
+  const copy = (v: unknown, at: string, ancestors: readonly object[]): unknown => {
+    const where = at ? ` at ${JSON.stringify(at)} of the value` : '';
+    switch (typeof v) {
+      case 'string': case 'boolean': return v;
+      case 'number':
+        if (!Number.isFinite(v)) throw new PatchError(`the value${where} is ${show(v)}, which JSON cannot hold`, VALUE_FIX);
+        return v;
+      case 'undefined': throw new PatchError(at ? `the value${where} is undefined, which JSON cannot hold` : `${op} needs a value, and it has none (undefined)`, VALUE_FIX);
+      case 'bigint': throw new PatchError(`the value${where} is the BigInt ${show(v)}, which JSON cannot hold; use a number or a string`, VALUE_FIX);
+      case 'symbol': case 'function': throw new PatchError(`the value${where} is ${show(v)}, which JSON cannot hold`, VALUE_FIX);
+    }
+    if (v === null) return null;
+    if (ancestors.includes(v as object)) throw new PatchError(`the value${where} refers back to itself (a circular structure), which JSON cannot hold`, VALUE_FIX);
+    const inner = [...ancestors, v as object];
+    if (Array.isArray(v)) return v.map((x, i) => copy(x, `${at}/${i}`, inner));
+    if (!isRecord(v)) {
+      throw new PatchError(`the value${where} is a ${Object.getPrototypeOf(v)?.constructor?.name || 'class'} object, not JSON data; pass plain objects, arrays, strings, numbers, booleans and null`, VALUE_FIX);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      // a member set to undefined is left out, as JSON leaves it out
+      if (x === undefined) continue;
+      if (k === '__proto__') throw new PatchError(`the value has the key "__proto__"${where}, which a JavaScript object cannot keep as a field`, VALUE_FIX);
+      out[k] = copy(x, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, inner);
+    }
+    return out;
+  };
+  return copy(value, '', []);
 }
 
 /**
@@ -102,23 +150,24 @@ function clone<T>(v: T): T {
 export function applyPatch(doc: Record<string, unknown>, ops: readonly PatchOp[]): void {
   for (const op of ops) {
     switch (op.op) {
-      case 'add': add(doc, op.path, clone(op.value)); break;
+      case 'add': add(doc, op.path, clone(op.value, 'add')); break;
       case 'remove': remove(doc, op.path); break;
-      case 'replace': remove(doc, op.path); add(doc, op.path, clone(op.value)); break;
+      case 'replace': { const v = clone(op.value, 'replace'); remove(doc, op.path); add(doc, op.path, v); break; }
       case 'move': { const v = remove(doc, op.from!); add(doc, op.path, v); break; }
-      case 'copy': add(doc, op.path, clone(get(doc, op.from!))); break;
+      case 'copy': add(doc, op.path, clone(get(doc, op.from!), 'copy')); break;
       case 'test': {
+        const expected = clone(op.value, 'test');
         const actual = get(doc, op.path);
-        if (!deepEqual(actual, op.value)) {
-          throw new PatchError(`test of ${JSON.stringify(op.path)} failed: expected ${JSON.stringify(op.value)}, found ${JSON.stringify(actual)}`);
+        if (!deepEqual(actual, expected)) {
+          throw new PatchError(`test of ${JSON.stringify(op.path)} failed: expected ${show(op.value)}, found ${show(actual)}`);
         }
         break;
       }
-      default: throw new PatchError(`unknown operation ${JSON.stringify((op as PatchOp).op)}`);
+      default: throw new PatchError(`unknown operation ${show((op as PatchOp).op)}`, "use add, remove, replace, move, copy or test (JsonPatch.add(...) and the like).");
     }
   }
 }
 
 export function describeOp(op: PatchOp): string {
-  return op.from ? `${op.op} ${op.from} -> ${op.path}` : `${op.op} ${op.path}`;
+  return op.from !== undefined ? `${op.op} ${op.from} -> ${op.path}` : `${op.op} ${op.path}`;
 }

@@ -7,6 +7,7 @@ import { Environment } from '../core/environment';
 import { Libk8sError, Problem } from '../core/errors';
 import type { ObjectRole, RenderedEnvironment, RenderedObject } from '../core/pipeline';
 import { IDENTITY_SCOPE } from '../core/recipe';
+import { isDnsLabel, isDnsSubdomain, suggestDnsLabel } from '../core/rules';
 import { formatLocation } from '../core/source';
 import { fastToJson } from './fast-json';
 import { applyPatch, describeOp, PatchError, PatchOp, toOp } from './json-patch';
@@ -61,7 +62,7 @@ function toManifests(component: Component, scope: Construct, ctx: { readonly app
     const fail = (op: PatchOp, e: unknown, where?: string) => problems.push({
       kind: component.kind, id: component.node.id, path: component.displayPath, environment: env.name,
       prop: 'addJsonPatch', message: `the patch "${describeOp(op)}" does not apply to ${kind} '${name}': ${(e as Error).message}${where ? ` (patch added at ${where})` : ''}`,
-      fix: 'correct the JSON pointer (see the object in the output of a synth without the patch) or add the missing parent first.',
+      fix: (e as PatchError).fix ?? 'correct the JSON pointer (see the object in the output of a synth without the patch) or add the missing parent first.',
     });
     for (const op of ownPatches) {
       try { applyPatch(manifest, [op]); } catch (e) { if (e instanceof PatchError) fail(op, e); else throw e; }
@@ -97,16 +98,81 @@ function roleOf(component: Component, obj: ApiObject, scope: Construct): ObjectR
   return obj.node.scopes.some((s) => s.node.id === IDENTITY_SCOPE && s.node.scope === scope) ? 'identity' : 'workload';
 }
 
+/** A kind as Kubernetes spells one (`ConfigMap`, `HTTPRoute`): it names the object's file, so nothing else may pass. */
+const KIND = /^[A-Za-z][A-Za-z0-9]*$/;
+/** The longest file name (one path segment) common file systems take, in bytes. */
+const MAX_FILE_NAME = 255;
+
+/**
+ * The object's file, relative to its environment's app folder. It is built
+ * only from parts that `findDuplicates` proves safe (the construct name a
+ * DNS-1123 label, the kind letters and digits, the object name a DNS-1123
+ * subdomain); anything else yields a problem there, so it is never written.
+ */
 function fileName(component: Component, kind: string, name: string): string {
-  const k = kind.toLowerCase();
+  // a kind or name set to a non-string in customize() is reported by pathProblems, not a TypeError here
+  const k = String(kind).toLowerCase();
+  name = String(name);
   const suffix = name === component.name ? '' : `-${name.startsWith(`${component.name}-`) ? name.slice(component.name.length + 1) : name}`;
   return `${component.name}/${k}${suffix}.yaml`;
+}
+
+/** Whether a relative file path climbs out of its folder. */
+function escapes(file: string): boolean {
+  let depth = 0;
+  for (const seg of file.split(/[\\/]/)) {
+    if (seg === '..') depth--;
+    else if (seg !== '' && seg !== '.') depth++;
+    if (depth < 0) return true;
+  }
+  return file.startsWith('/') || file.startsWith('\\');
+}
+
+/** The problems of an object whose kind, name or file could not be written safely: each names the construct, the object, the value, the rule and the fix. */
+function pathProblems(o: RenderedObject, env: Environment): Problem[] {
+  const c = o.component;
+  const at = { kind: c.kind, id: c.node.id, path: c.displayPath, environment: env.name };
+  const problems: Problem[] = [];
+  const kind = typeof o.kind === 'string' ? o.kind : String(o.kind);
+  const name = typeof o.name === 'string' ? o.name : String(o.name);
+  if (typeof o.kind !== 'string' || !KIND.test(kind)) {
+    problems.push({
+      ...at, prop: 'kind',
+      message: `emits an object (metadata.name ${JSON.stringify(name)}) whose kind ${JSON.stringify(o.kind)} is not a Kubernetes kind: letters and digits, starting with a letter; it names the object's file, so the object is not written`,
+      fix: 'set kind to the type of the object, e.g. "ConfigMap", where it is added (customize() or a patch).',
+    });
+  }
+  if (typeof o.name !== 'string' || !isDnsSubdomain(name)) {
+    problems.push({
+      ...at, prop: 'metadata.name',
+      message: `emits ${kind} ${JSON.stringify(o.name)}, whose name is not a DNS-1123 subdomain as the API server requires (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters); it names the object's file${escapes(o.file) ? `, which would lie outside the output folder (${JSON.stringify(o.file)})` : ''}, so the object is not written`,
+      fix: `name it like ${JSON.stringify(suggestDnsLabel(name))} where it is added (customize() or a patch).`,
+    });
+  }
+  if (problems.length === 0 && !isDnsLabel(c.name)) {
+    problems.push({
+      ...at, prop: 'name',
+      message: `${JSON.stringify(c.name)} is not a DNS-1123 label; it names the construct's output folder, so nothing of it is written`,
+      fix: `use a name like ${JSON.stringify(suggestDnsLabel(c.name))}.`,
+    });
+  }
+  const base = o.file.slice(o.file.lastIndexOf('/') + 1);
+  if (problems.length === 0 && Buffer.byteLength(base) > MAX_FILE_NAME) {
+    problems.push({
+      ...at, prop: 'metadata.name',
+      message: `emits ${kind} ${JSON.stringify(name)}, whose file name ${JSON.stringify(base)} is ${Buffer.byteLength(base)} bytes long; file systems take at most ${MAX_FILE_NAME}`,
+      fix: `use a name of at most ${MAX_FILE_NAME - (Buffer.byteLength(base) - Buffer.byteLength(name))} characters.`,
+    });
+  }
+  return problems;
 }
 
 function findDuplicates(objects: readonly RenderedObject[], env: Environment): Problem[] {
   const seen = new Map<string, RenderedObject>();
   const problems: Problem[] = [];
   for (const o of objects) {
+    const unsafe = pathProblems(o, env);
+    if (unsafe.length > 0) { problems.push(...unsafe); continue; }
     const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
     const k = `${group}/${o.kind}/${o.namespace ?? ''}/${o.name}`;
     const other = seen.get(k);

@@ -13,12 +13,36 @@ export interface SynthSession {
   readonly outdir?: string;
   /** Only these environments (`--env`). @default - every environment */
   readonly environments?: readonly string[];
-  /** The guardrails mode (`--guardrails`). @default - the program's, else 'enforce' */
+  /**
+   * The guardrails mode (`--guardrails`). It wins over the program's
+   * `app.synth({ guardrails })`, so a CI's `--guardrails enforce` cannot be
+   * switched off from the program (the pipeline calls `notice` when it overrides one).
+   * @default - the program's, else 'enforce'
+   */
   readonly guardrails?: GuardrailsMode;
   /** The output layout (`--layout`). @default - the program's, else the App's */
   readonly layout?: OutputLayout;
   /** Filled by every `app.synth()` that wrote its output, in order. */
   readonly results: SynthResult[];
+  /** Filled by every `app.synth()` that failed, in order: what it did not write, and whether its output changed. */
+  readonly failures?: SynthFailure[];
+  /** Told what the tool's options changed about the program's, e.g. a `--guardrails` that overrides `app.synth({ guardrails })`. */
+  readonly notice?: (message: string) => void;
+}
+
+/** An `app.synth()` that threw. */
+export interface SynthFailure {
+  readonly app: string;
+  /** The output directory it would have written, when it got that far. */
+  readonly outdir?: string;
+  /** The environments it would have written (all of the app's when it failed before selecting them). */
+  readonly environments: readonly string[];
+  /**
+   * `unchanged`: its previous output is as it was; `unknown`: a write failed
+   * and so did its rollback (the error says how the next synth restores it).
+   */
+  readonly output: 'unchanged' | 'unknown';
+  readonly error: unknown;
 }
 
 const storage = new AsyncLocalStorage<SynthSession>();

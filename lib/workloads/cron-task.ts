@@ -135,8 +135,9 @@ export class CronTask<E extends string = string> extends Workload<CronTaskProps<
 
   protected override validate(problems: ProblemList): void {
     super.validate(problems);
-    const id = this.node.id;
-    if (typeof id === 'string' && id.length > CRONJOB_NAME_MAX && id.length <= 63) {
+    // the emitted name (a DNS-label stand-in for an id the tree cannot hold is reported by the component)
+    const id = this.name;
+    if (typeof id === 'string' && id === this.node.id && id.length > CRONJOB_NAME_MAX && id.length <= 63) {
       problems.add('id', `${show(id)} is ${id.length} characters long; a CronJob name may have at most ${CRONJOB_NAME_MAX}, as the controller appends 11 characters to name each run's Job`,
         `use a shorter name of at most ${CRONJOB_NAME_MAX} characters.`);
     }

@@ -5,7 +5,7 @@ import { ProblemList, show } from '../core/errors';
 import { Environment } from '../core/environment';
 import { selectorLabels } from '../core/labels';
 import { Served } from '../wiring/derive';
-import { checkDnsSubdomain, checkPort } from '../core/rules';
+import { checkDnsSubdomain, checkList, checkPort, isRecord } from '../core/rules';
 import { checkPortName, PortProps } from '../pod/container';
 import { ScalingProps, Workload, WorkloadObjects, WorkloadOverrides, WorkloadProps } from './workload';
 
@@ -109,13 +109,13 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
   }
 
   protected ports(p: WebServiceProps<E>): PortProps[] {
-    return [{ name: 'http', port: p.port ?? 8080 }, ...(p.ports ?? [])];
+    return [{ name: 'http', port: p.port ?? 8080 }, ...(Array.isArray(p.ports) ? p.ports : [])];
   }
 
   protected override validate(problems: ProblemList): void {
     super.validate(problems);
-    const id = this.node.id;
-    if (/^[0-9]/.test(id) && id.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(id)) {
+    const id = this.name;
+    if (typeof id === 'string' && /^[0-9]/.test(id) && id.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(id)) {
       // the id names the Service, and a Service name is a DNS-1035 label
       problems.add('id', `${show(id)} starts with a digit, but it is the Service's name, which must start with a letter (DNS-1035 label)`,
         `use a name like ${show(`svc-${id}`.slice(0, 63).replace(/-+$/, ''))}.`);
@@ -126,8 +126,13 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
     if (p.servicePort !== undefined) checkPort(problems, 'servicePort', p.servicePort);
     const names = new Map<string, string>([['http', `'port' (the main port is always named "http")`]]);
     const numbers = new Map<number, string>([[p.port ?? 8080, p.port === undefined ? `'port' (8080 by default)` : `'port'`]]);
-    for (const [i, x] of (p.ports ?? []).entries()) {
+    const ports = checkList(problems, 'ports', p.ports, "[{ name: 'metrics', port: 9090 }]") ? p.ports ?? [] : [];
+    for (const [i, x] of ports.entries()) {
       const prop = `ports[${i}]`;
+      if (!isRecord(x)) {
+        problems.add(prop, `${show(x)} is not a port`, "pass { name, port }, e.g. { name: 'metrics', port: 9090 }.");
+        continue;
+      }
       if (checkPortName(problems, `${prop}.name`, x.name)) {
         const other = names.get(x.name);
         if (other) problems.add(`${prop}.name`, `${show(x.name)} is already the name of ${other}`, 'give each port its own name.');

@@ -6,10 +6,12 @@ import { ProblemList, show } from '../core/errors';
 import { selectorLabels, standardLabels, versionLabel } from '../core/labels';
 import type { SizeName } from '../core/platform';
 import type { Access } from '../core/recipe';
-import { checkDnsLabel, checkImage, checkIntRange, checkMetadataMaps, parseImage } from '../core/rules';
+import {
+  ANNOTATIONS_MAX_BYTES, annotationsBytes, checkAnnotationsSize, checkDnsLabel, checkImage, checkIntRange, checkMetadataMaps, checkRecord, isRecord, parseImage,
+} from '../core/rules';
 import { addWire, isResource } from '../core/wiring';
 import { checkPodNetworkAndMounts, checkPodParts, CONFIG_VOLUME } from '../pod/checks';
-import { checkEnv, checkProbes, checkResources, checkSize, ContainerProps, envVars, PortProps, resolveResources } from '../pod/container';
+import { checkCommandArgs, checkEnv, checkProbes, checkResources, checkSize, ContainerProps, envVars, PortProps, resolveResources } from '../pod/container';
 import { probe } from '../pod/probes';
 import {
   goldenHorizontalPodAutoscaler, goldenPodDisruptionBudget, goldenServiceAccount, patchPreStop, podController, preStopPause,
@@ -66,7 +68,7 @@ export abstract class Workload<P extends AnyWorkloadProps, O extends PodObjects>
 
   /** The props with one environment's overrides merged in. */
   protected effective(env: string): P {
-    const o = (this.props?.overrides as Record<string, WorkloadOverrides | undefined> | undefined)?.[env];
+    const o = overrideOf(this.props, env);
     if (!o) return this.props;
     const merged: Record<string, unknown> = { ...(this.props as object), ...o };
     if (o.resources) merged.resources = { ...this.props.resources, ...o.resources };
@@ -85,7 +87,7 @@ export abstract class Workload<P extends AnyWorkloadProps, O extends PodObjects>
       props,
       size: props.size ?? this.app.platform.defaultSize,
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? this.defaultGracePeriod,
-      configMountPath: props.config ? props.config.mountPath ?? `/etc/${this.name}` : undefined,
+      configMountPath: props.config ? props.config.mountPath ?? `/etc/${String(this.name)}` : undefined,
       replicas: a || !this.scales ? undefined : props.replicas ?? 2,
       autoscale: a && { ...a, cpuPercent: a.cpuPercent ?? (a.memoryPercent === undefined ? 70 : undefined) },
     };
@@ -103,15 +105,17 @@ export abstract class Workload<P extends AnyWorkloadProps, O extends PodObjects>
     }
     const platform = this.app.platform;
     checkImage(problems, 'image', p.image);
+    checkCommandArgs(problems, '', p);
     checkEnv(problems, 'env', p.env);
     if (checkSize(problems, 'size', platform, p.size)) {
       checkResources(problems, 'resources', resolveResources(platform, p.size ?? platform.defaultSize, p.resources));
     }
     if (this.scales) this.checkScaling(problems, p, '', undefined);
-    const ports = this.ports(p);
+    // a port that is not an object is reported by the subclass's own port checks
+    const ports = this.ports(p).filter(isRecord);
     const names = new Set(ports.map((x) => x.name));
     if (this.podOptions.probes !== false) checkProbes(problems, 'probes', p.probes, names, new Set(ports.map((x) => x.port)));
-    checkPodParts(problems, p, this.node.id, platform);
+    checkPodParts(problems, p, this.name, platform);
     const grace = p.terminationGracePeriodSeconds;
     if (grace !== undefined && checkIntRange(problems, 'terminationGracePeriodSeconds', grace, 0, 86400) && this.podOptions.preStop !== false && grace <= platform.preStopSeconds) {
       problems.add('terminationGracePeriodSeconds', `${grace} is not longer than the preStop pause of ${platform.preStopSeconds} s, so in-flight requests are cut off`,
@@ -121,13 +125,37 @@ export abstract class Workload<P extends AnyWorkloadProps, O extends PodObjects>
     checkMetadataMaps(problems, 'labels', p.labels, p.annotations);
     checkMetadataMaps(problems, 'podAnnotations', undefined, p.podAnnotations, 'podAnnotations');
     checkMetadataMaps(problems, 'serviceAccountAnnotations', undefined, p.serviceAccountAnnotations, 'serviceAccountAnnotations');
+    this.checkAnnotationSizes(problems, p);
     this.checkOverrides(problems);
     checkWorkloadWires(this, { env: p.env, overrides: p.overrides }, problems);
+  }
+
+  /**
+   * The annotations each object ends up with, per environment, against the
+   * API server's 256 KiB limit: every object's (the environment's and
+   * `annotations`), the ServiceAccount's (and `serviceAccountAnnotations`)
+   * and the pods' (`podAnnotations` and libk8s's own two).
+   */
+  private checkAnnotationSizes(problems: ProblemList, p: P): void {
+    const records = (...maps: unknown[]): Record<string, unknown> => Object.assign({}, ...maps.filter(isRecord));
+    const pod = records({ 'kubectl.kubernetes.io/default-container': String(this.name) }, p.podAnnotations, isRecord(p.config) ? { 'libk8s.io/config-hash': '0'.repeat(16) } : undefined);
+    checkAnnotationsSize(problems, 'podAnnotations', pod, 'the pod template');
+    const envs = this.app.environments;
+    for (const [prop, extra, what] of [['annotations', undefined, 'every object'], ['serviceAccountAnnotations', p.serviceAccountAnnotations, 'the ServiceAccount']] as const) {
+      if (prop === 'serviceAccountAnnotations' && extra === undefined) continue;
+      const sizes = envs.map((e) => annotationsBytes(records(e.annotations, p.annotations, extra)));
+      // an environment whose own annotations are over the limit is reported by the app, once
+      const over = envs.filter((e, i) => sizes[i] > ANNOTATIONS_MAX_BYTES && !(isRecord(e.annotations) && annotationsBytes(e.annotations) > ANNOTATIONS_MAX_BYTES));
+      // the same size everywhere (no environment adds annotations) is one problem, not one per environment
+      if (over.length === envs.length && new Set(sizes).size === 1) checkAnnotationsSize(problems, prop, records(envs[0].annotations, p.annotations, extra), what);
+      else for (const e of over) checkAnnotationsSize(problems, prop, records(e.annotations, p.annotations, extra), `${what} in environment '${e.name}'`, e.name);
+    }
   }
 
   private checkOverrides(problems: ProblemList): void {
     const known = new Set(this.app.environmentNames as readonly string[]);
     const platform = this.app.platform;
+    if (!checkRecord(problems, 'overrides', this.props.overrides, '{ prod: { replicas: 3 } }')) return;
     for (const [env, o] of Object.entries((this.props.overrides ?? {}) as Record<string, WorkloadOverrides | undefined>)) {
       const prefix = `overrides.${env}`;
       if (!known.has(env)) {
@@ -283,7 +311,7 @@ export abstract class Workload<P extends AnyWorkloadProps, O extends PodObjects>
   /** The wiring of this workload in `ctx`'s environment: env, NetworkPolicy rules, identity. */
   protected wiring(ctx: RenderContext): DerivedWiring {
     const name = ctx.environment.name;
-    const override = (this.props.overrides as Record<string, WorkloadOverrides | undefined> | undefined)?.[name];
+    const override = overrideOf(this.props, name);
     const env = new Map<string, string>([
       ...Object.keys(this.props.env ?? {}).map((k): [string, string] => [k, `env.${k}`]),
       ...Object.keys(override?.env ?? {}).map((k): [string, string] => [k, `overrides.${name}.env.${k}`]),
@@ -356,6 +384,12 @@ export abstract class Workload<P extends AnyWorkloadProps, O extends PodObjects>
     addWire(this, queue, 'send', 'sendTo');
     return this;
   }
+}
+
+/** One environment's overrides: an own entry only (an environment named `constructor` is not Object's constructor). */
+function overrideOf(props: AnyWorkloadProps | undefined, env: string): WorkloadOverrides | undefined {
+  const overrides = props?.overrides;
+  return isRecord(overrides) && Object.hasOwn(overrides, env) ? overrides[env] : undefined;
 }
 
 /** The props' variables then the wiring's (validation rejects a name in both). */

@@ -15,11 +15,13 @@ function check(fn: (list: ProblemList) => boolean): { ok: boolean; messages: str
 describe('parseCpu', () => {
   test.each([
     ['250m', 250], ['1m', 1], ['0.5', 500], ['.5', 500], ['2', 2000], ['1.25', 1250], ['1500m', 1500], ['0.5m', 0.5], ['0', 0],
+    // every quantity the API server takes is a cpu quantity too, whatever its suffix
+    ['250M', 250e9], ['1k', 1e6], ['1e3', 1e6], ['2.', 2000], ['+1', 1000], ['500u', 0.5], ['1Ki', 1024000],
   ])('%s is %d millicores', (value, millis) => {
     expect(parseCpu(value)).toBe(millis);
   });
 
-  test.each(['', 'm', '250M', '1 core', '-1', '250mi', ' 250m', '2 '])('%j is not a cpu quantity', (value) => {
+  test.each(['', 'm', '1 core', '-1', '250mi', ' 250m', '2 ', '1e1.5', '1e', '1.2.3'])('%j is not a cpu quantity', (value) => {
     expect(parseCpu(value)).toBeUndefined();
   });
 });

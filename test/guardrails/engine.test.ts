@@ -53,10 +53,17 @@ describe('the engine', () => {
     const byId = new Guardrails({ packs: [], rules: [badName], severities: { 'test/bad-name': 'warning' } }).check([subject('Deployment', 'bad')]);
     expect(byId.findings[0].severity).toBe('warning');
     expect(blocking(byId)).toEqual([]);
+    expect(byId.policy?.filter((p) => p.rule).map((p) => [p.rule, p.from, p.to, p.problem])).toEqual([['test/bad-name', 'error', 'warning', 'needs a reason']]);
     const byAlias = new Guardrails({ packs: [], rules: [badName], severities: { badNameSet: 'info' } }).check([subject('Deployment', 'bad')]);
     expect(byAlias.findings[0].severity).toBe('info');
-    const off = new Guardrails({ packs: [], rules: [badName], severities: { 'test/bad-name': 'off' } }).check([subject('Deployment', 'bad')]);
+    expect(byAlias.policy?.filter((p) => p.rule)).toEqual([{ rule: 'test/bad-name', pack: 'test', from: 'error', to: 'info', problem: 'needs a reason', setting: 'severities.badNameSet' }]);
+    const off = new Guardrails({ packs: [], rules: [badName], severities: { 'test/bad-name': { severity: 'off', reason: 'names are checked by the registry' } } }).check([subject('Deployment', 'bad')]);
     expect(off.findings).toEqual([]);
+    expect(off.policy?.filter((p) => p.rule)).toEqual([{ rule: 'test/bad-name', pack: 'test', from: 'error', to: 'off', reason: 'names are checked by the registry', setting: 'severities.test/bad-name' }]);
+    // the old plain form still turns the rule off, and is reported as needing a reason
+    const plainOff = new Guardrails({ packs: [], rules: [badName], severities: { 'test/bad-name': 'off' } }).check([subject('Deployment', 'bad')]);
+    expect(plainOff.findings).toEqual([]);
+    expect(plainOff.policy?.filter((p) => p.rule).map((p) => p.problem)).toEqual(['needs a reason']);
   });
 
   test('a waiver marks the finding as waived with its reason, and it no longer blocks', () => {

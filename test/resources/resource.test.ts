@@ -25,14 +25,26 @@ describe('customize() on a resource', () => {
     const seen: Record<string, string[]> = {};
     orders.customize((objects, ctx) => {
       seen[ctx.environment.name] = Object.entries(objects).map(([key, o]) => `${key}: ${o!.kind}`).sort();
-      objects.connectionSecret?.metadata.addLabel('acme.example.com/rotated', 'weekly');
+      (objects.connectionSecret ?? objects.statefulSet)?.metadata.addLabel('acme.example.com/rotated', 'weekly');
     });
     const prod = manifests(app, 'prod');
     const dev = manifests(app, 'dev');
     expect(seen.prod).toEqual(['connectionSecret: Secret', 'deadLetterQueue: Queue', 'queue: Queue']);
-    expect(seen.dev).toEqual(expect.arrayContaining(['statefulSet: StatefulSet', 'service: Service', 'networkPolicy: NetworkPolicy', 'connectionSecret: Secret']));
-    for (const objects of [prod, dev]) {
-      expect(objects.find((o) => o.metadata.name === 'orders-connection')!.metadata.labels['acme.example.com/rotated']).toBe('weekly');
-    }
+    expect(seen.dev).toEqual(expect.arrayContaining(['statefulSet: StatefulSet', 'service: Service', 'networkPolicy: NetworkPolicy']));
+    expect(prod.find((o) => o.kind === 'Secret' && o.metadata.name === 'orders-connection')!.metadata.labels['acme.example.com/rotated']).toBe('weekly');
+    expect(dev.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'orders')!.metadata.labels['acme.example.com/rotated']).toBe('weekly');
+  });
+});
+
+describe('hostile resource input', () => {
+  test('a non-string id or props that are not an object are problems, reported together, never a crash', () => {
+    const app = newApp();
+    new Postgres(app, 5 as never);
+    new Queue(app, 'orders', null as never);
+    new Bucket(app, 'files', 'x' as never);
+    const message = renderError(app);
+    expect(message).toContain("Postgres 'unnamed' (shop/unnamed): 'id' 5 is not a string. Fix: give the construct a name as its id, e.g. 'storefront'.");
+    expect(message).toContain("Queue 'orders' (shop/orders): has props null, which are not an object. Fix: pass the props as an object, e.g. new Queue(app, 'orders', {}), or leave them out.");
+    expect(message).toContain("Bucket 'files' (shop/files): has props \"x\", which are not an object.");
   });
 });

@@ -252,7 +252,8 @@ describe('workload identities from two recipes in one environment', () => {
   });
 
   test('static dev credentials from one recipe beside a role from another are an error: the keys would shadow the role', () => {
-    const app = newApp({ environments: { prod: { recipes: { default: 'crossplane-aws', queue: 'in-cluster' } } } } as never);
+    // (not a production environment, which in-cluster would refuse)
+    const app = newApp({ environments: { prod: { production: false, recipes: { default: 'crossplane-aws', queue: 'in-cluster' } } } } as never);
     new WebService(app, 'api', { image: IMAGE }).sendTo(new Queue(app, 'orders')).connect(new Bucket(app, 'files'));
     expect(renderError(app)).toContain("WebService 'api' (shop/api) [environment 'prod']: gets a cloud identity from recipe 'in-cluster' (for sendTo(orders)) and from recipe 'crossplane-aws' (for connect(files)) in environment 'prod'; a workload has one identity, and credentials from one would shadow the other's grants.");
   });

@@ -294,7 +294,7 @@ const envNoDuplicates: Rule = productionRule({
  * (SECRET_LOOKING_NAME, which `Env` props are validated against) and the
  * names Polaris's sensitiveContainerEnvVar adds.
  */
-function secretLookingName(name: string): boolean {
+export function secretLookingName(name: string): boolean {
   return SECRET_LOOKING_NAME.test(name) || /BEARER/i.test(name) || /^AZURE_.+KEY$/i.test(name) || /^OCI_CLI_KEY_CONTENT$/i.test(name);
 }
 

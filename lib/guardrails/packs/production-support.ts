@@ -1,6 +1,6 @@
 /** Lookups shared by the production pack's rules: namespaces, workloads, replicas, ports. */
 import { show } from '../../core/errors';
-import { ContainerRef, containersOf, mapSelects, podSpecOf, PodSpecRef, selects, WORKLOAD_KINDS } from '../pod-spec';
+import { ContainerRef, containersOf, mapSelects, podSpecOf, PodSpecRef, selects } from '../pod-spec';
 import { Rule, RuleContext, Subject } from '../../core/policy';
 
 /** The production pack's rules are written with this; it only fixes the pack name. */
@@ -66,7 +66,7 @@ function indexOf(ctx: RuleContext): Index {
     index.byKind.set(m.kind, perNs);
     push(perNs, ns, subject);
     index.byName.set([m.kind, ns, nameOf(m)].join(SEP), subject);
-    const pod = WORKLOAD_KINDS.includes(m.kind) ? podSpecOf(m) : undefined;
+    const pod = podSpecOf(m);
     if (!pod) continue;
     const ref: WorkloadRef = { subject, pod, labels: pod.metadata.labels ?? {} };
     push(index.workloads, ns, ref);

@@ -1,4 +1,5 @@
-import { Finding } from '../../core/policy';
+import { Finding, PolicyChange } from '../../core/policy';
+import { policyChanges } from './policy';
 import { allFindings, findingPosition, InputError, Reports, ReportSummary, summarize, toolVersion } from './summary';
 
 /**
@@ -22,6 +23,13 @@ import { allFindings, findingPosition, InputError, Reports, ReportSummary, summa
  *     "object": { "apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "namespace": "shop" },
  *     "location": { "file": "deploy/web.yaml", "line": 1 }
  *   }],
+ *   "policy": [{
+ *     "rule": "resources-cpu-limit", "pack": "production", "from": "error", "to": "off",
+ *     "reason": "the platform drops cpu limits (platform.dropCpuLimits)", "setting": "severities.resources-cpu-limit"
+ *   }, {
+ *     "pack": "ownership", "from": "on", "to": "off", "problem": "needs a reason", "setting": "packs",
+ *     "rules": ["required-labels", "instance-label"]
+ *   }],
  *   "errors": []
  * }
  * ```
@@ -40,6 +48,12 @@ export interface JsonReport {
   readonly unchecked: ReportSummary['unchecked'];
   /** Every finding, waived ones included, in report order (environment, construct or file, object, severity, rule). */
   readonly findings: readonly JsonFinding[];
+  /**
+   * Every lowered severity and dropped pack of the configuration, each once,
+   * with its reason, or `problem: "needs a reason"` when it has none:
+   * reviewed like waivers. Empty when nothing is lowered or dropped.
+   */
+  readonly policy: readonly PolicyChange[];
   /** Input that could not be checked (`libk8s check` only): malformed YAML, documents without apiVersion or kind. */
   readonly errors: readonly InputError[];
 }
@@ -73,6 +87,9 @@ export function toJsonReport(reports: Reports, options: JsonOptions = {}): JsonR
     objects: summary.objects,
     unchecked: summary.unchecked,
     findings: allFindings(reports).map((f) => jsonFinding(f, options.cwd)),
+    policy: policyChanges(reports).map((p) => ({
+      rule: p.rule, pack: p.pack, from: p.from, to: p.to, reason: p.reason, problem: p.problem, setting: p.setting, rules: p.rules ? [...p.rules] : undefined,
+    })),
     errors: errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
   };
 }

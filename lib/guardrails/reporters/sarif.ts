@@ -2,7 +2,8 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { BUILTIN_RULES } from '../packs';
-import { Finding, Rule, Severity } from '../../core/policy';
+import { Finding, PolicyChange, Rule, Severity } from '../../core/policy';
+import { describePolicyChange, policyChanges } from './policy';
 import { allFindings, findingPosition, firstAlias, InputError, Reports, summarize, toolVersion } from './summary';
 
 /** The SARIF 2.1.0 subset libk8s writes (see the OASIS schema for the full format). */
@@ -17,9 +18,11 @@ export interface SarifRun {
   readonly invocations: readonly {
     readonly executionSuccessful: boolean;
     readonly toolExecutionNotifications: readonly SarifNotification[];
+    /** One per lowered severity or dropped pack: a warning when it has no reason, a note otherwise. */
+    readonly toolConfigurationNotifications?: readonly SarifNotification[];
   }[];
   readonly results: readonly SarifResult[];
-  /** `objects` checked and the `unchecked` kinds. */
+  /** `objects` checked, the `unchecked` kinds and the `policy` changes (lowered severities, dropped packs). */
   readonly properties: Readonly<Record<string, unknown>>;
 }
 
@@ -27,7 +30,8 @@ export interface SarifRule {
   readonly id: string;
   readonly shortDescription: { readonly text: string };
   readonly help: { readonly text: string };
-  readonly defaultConfiguration: { readonly level: SarifLevel };
+  /** The configuration in force: a rule turned off (or in a dropped pack) is `enabled: false`, level `none`. */
+  readonly defaultConfiguration: { readonly level: SarifLevel | 'none'; readonly enabled?: boolean };
   readonly properties: Readonly<Record<string, unknown>>;
 }
 
@@ -61,6 +65,9 @@ export interface SarifNotification {
   readonly level: SarifLevel;
   readonly message: { readonly text: string };
   readonly locations?: readonly SarifLocation[];
+  /** The rule a configuration notification is about. */
+  readonly associatedRule?: { readonly id: string; readonly index: number };
+  readonly properties?: Readonly<Record<string, unknown>>;
 }
 
 export interface SarifOptions {
@@ -88,6 +95,13 @@ const LEVEL: Readonly<Record<Severity, SarifLevel>> = { error: 'error', warning:
  * construct and the object as logical locations, and carries a suppression
  * (with the waiver's reason as justification) when waived. Unchecked kinds
  * and input errors are notifications of the run's invocation.
+ *
+ * Lowered severities and dropped packs are shown like waivers: every rule
+ * they touch is in the driver's rules (even when it fired nowhere; off
+ * rules with `defaultConfiguration: { level: 'none', enabled: false }` and
+ * `properties.policy`), each change is a `toolConfigurationNotifications`
+ * entry of the invocation (a warning when it has no reason), and the run's
+ * `properties.policy` lists them.
  */
 export function toSarif(reports: Reports, options: SarifOptions = {}): SarifLog {
   const cwd = options.cwd ?? process.cwd();
@@ -101,6 +115,19 @@ export function toSarif(reports: Reports, options: SarifOptions = {}): SarifLog 
     if (ruleIndex.has(f.rule)) continue;
     ruleIndex.set(f.rule, rules.length);
     rules.push(sarifRule(f, lookupRule(f.rule, options.rules)));
+  }
+
+  const policy = policyChanges(reports);
+  const policyOf = new Map<string, PolicyChange>();
+  for (const p of policy) for (const id of p.rule !== undefined ? [p.rule] : p.rules ?? []) if (!policyOf.has(id)) policyOf.set(id, p);
+  for (const [index, rule] of rules.entries()) {
+    const p = policyOf.get(rule.id);
+    if (p) rules[index] = { ...rule, properties: { ...rule.properties, policy: policyProperty(p) } };
+  }
+  for (const [id, p] of policyOf) {
+    if (ruleIndex.has(id)) continue;
+    ruleIndex.set(id, rules.length);
+    rules.push(policyRule(id, p, lookupRule(id, options.rules)));
   }
 
   const results = findings.map((f): SarifResult => {
@@ -151,9 +178,13 @@ export function toSarif(reports: Reports, options: SarifOptions = {}): SarifLog 
     version: '2.1.0',
     runs: [{
       tool: { driver: { name: 'libk8s', version: toolVersion(), rules } },
-      invocations: [{ executionSuccessful: errors.length === 0, toolExecutionNotifications: notifications }],
+      invocations: [{
+        executionSuccessful: errors.length === 0,
+        toolExecutionNotifications: notifications,
+        ...(policy.length ? { toolConfigurationNotifications: policy.map((p) => policyNotification(p, ruleIndex)) } : {}),
+      }],
       results,
-      properties: { objects: summary.objects, unchecked: summary.unchecked },
+      properties: { objects: summary.objects, unchecked: summary.unchecked, ...(policy.length ? { policy: policy.map(policyProperty) } : {}) },
     }],
   };
 }
@@ -181,6 +212,46 @@ function sarifRule(f: Finding, rule: Rule | undefined): SarifRule {
       ...(Object.keys(f.aliases).length ? { aliases: { ...f.aliases } } : {}),
       ...(alias ? { alias } : {}),
     },
+  };
+}
+
+function policyProperty(p: PolicyChange): Record<string, unknown> {
+  return {
+    ...(p.rule !== undefined ? { rule: p.rule } : {}), pack: p.pack, from: p.from, to: p.to,
+    ...(p.reason !== undefined ? { reason: p.reason } : {}), ...(p.problem !== undefined ? { problem: p.problem } : {}), setting: p.setting,
+  };
+}
+
+/** A rule the run does not report at its own severity: off (or in a dropped pack), or lowered. */
+function policyRule(id: string, p: PolicyChange, rule: Rule | undefined): SarifRule {
+  const pack = rule?.pack ?? p.pack;
+  const aliases = rule?.aliases ?? {};
+  const alias = firstAlias(aliases);
+  const off = p.to === 'off';
+  return {
+    id,
+    shortDescription: { text: rule?.description ?? id },
+    help: { text: rule?.fix ?? id },
+    defaultConfiguration: off ? { level: 'none', enabled: false } : { level: LEVEL[p.to as Severity] },
+    properties: {
+      pack,
+      tags: ['kubernetes', pack],
+      ...(Object.keys(aliases).length ? { aliases: { ...aliases } } : {}),
+      ...(alias ? { alias } : {}),
+      policy: policyProperty(p),
+    },
+  };
+}
+
+function policyNotification(p: PolicyChange, ruleIndex: ReadonlyMap<string, number>): SarifNotification {
+  const text = p.rule !== undefined
+    ? `severity of ${describePolicyChange(p)}`
+    : describePolicyChange(p);
+  return {
+    level: p.reason === undefined ? 'warning' : 'note',
+    message: { text },
+    ...(p.rule !== undefined && ruleIndex.has(p.rule) ? { associatedRule: { id: p.rule, index: ruleIndex.get(p.rule)! } } : {}),
+    properties: policyProperty(p),
   };
 }
 

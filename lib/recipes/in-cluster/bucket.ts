@@ -1,7 +1,8 @@
 import type { Environment } from '../../core/environment';
 import type { Connection, RecipeContext, ResourceRef } from '../../core/recipe';
-import { credentialsSecretName, ResolvedOptions, serviceHost } from './options';
-import { connectionSecret, credentialsSecret, Probes, renderStandIn, standInConnection, secretEnv } from './standin';
+import { connectionSecretName, credentialsSecretName, ResolvedOptions, serviceHost } from './options';
+import { renderSecretsJob } from './secrets';
+import { Probes, renderStandIn, standInConnection, secretEnv } from './standin';
 
 /**
  * A Bucket as Versity's S3 gateway (versitygw) on its posix backend: every
@@ -45,8 +46,10 @@ export function provisionBucket(bucket: ResourceRef, ctx: RecipeContext, options
   const image = options.images.bucket;
   const values = bucketValues(bucket, ctx.environment, options.region);
   const credentials = credentialsSecretName(bucket.name);
-  connectionSecret(bucket, ctx, image, values);
-  credentialsSecret(bucket, ctx, image, options);
+  renderSecretsJob(bucket, ctx, options, [
+    { name: connectionSecretName(bucket.name), values },
+    { name: credentialsSecretName(bucket.name), values: { AWS_REGION: options.region }, awsCredentials: true },
+  ]);
   renderStandIn(bucket, ctx, options, {
     container: 's3',
     image,

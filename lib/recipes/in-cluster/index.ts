@@ -31,11 +31,17 @@ export { InClusterImages, InClusterKeda, InClusterOptions } from './options';
  * data), so the production pack's `replicas-minimum` reports each; that is
  * the stand-in's nature, not an oversight.
  *
- * Dev only: the stand-ins' passwords and AWS credentials are derived
- * deterministically (sha256 of app, environment and resource names, so the
- * output is byte-identical on every run) and are written in plain text in
- * the output's Secrets. Never select this recipe for an environment that
- * holds real data.
+ * No credential in the output: each stand-in's Secrets (its connection
+ * Secret, and `<id>-aws-credentials` of a queue or bucket) are written in
+ * the cluster by a Job, `<id>-secrets`, with passwords and keys from
+ * /dev/urandom, created only if absent (a re-sync never rotates them). The
+ * Job syncs first (Argo CD wave -2), under its own ServiceAccount, a Role
+ * limited to those Secrets and a NetworkPolicy that lets it reach only the
+ * API server; see secrets.ts.
+ *
+ * Dev only: an environment marked production (EnvironmentProps.production,
+ * by default one named prod or production) may not select this recipe
+ * unless it is configured with `allowProduction: true`.
  *
  * @example
  * new App({ name: 'shop', team: 'commerce', environments: { dev: {} }, platform: { recipes: [inCluster({ storageGiB: 2 })] } });
@@ -64,9 +70,15 @@ class InClusterRecipe implements Recipe {
    */
   public check(resource: ResourceRef, env: Environment, problems: ProblemList): void {
     for (const p of this.options.problems) problems.add(p.prop, p.message, p.fix, env.name);
+    const id = resource.node.id;
+    if (env.production && !this.options.allowProduction) {
+      problems.add('recipe', `is 'in-cluster' in environment '${env.name}', which is marked production, but recipe 'in-cluster' would run ${resource.kind} '${id}' as a dev stand-in: one replica, no backups, credentials generated in the namespace`,
+        `select a cloud recipe for ${resource.resourceType} in environment '${env.name}', e.g. recipes: { default: 'crossplane-aws' }; or, if a stand-in is meant there, set allowProduction: true in the platform's inCluster({ ... }) with a comment saying why (or production: false on the environment, if it holds no real data).`, env.name);
+    }
     const image = this.imageOf(resource);
     if (image !== undefined) checkImage(problems, `inCluster images.${resource.resourceType}`, image);
-    const id = resource.node.id;
+    checkImage(problems, 'inCluster images.kubectl', this.options.images.kubectl);
+    checkImage(problems, 'inCluster images.busybox', this.options.images.busybox);
     if (/^[0-9]/.test(id)) {
       problems.add('id', `${show(id)} starts with a digit, but recipe 'in-cluster' names the stand-in's Service after it, and a Service name must start with a letter (DNS-1035 label)`,
         `use an id like ${show(`${resource.resourceType[0]}-${id}`.slice(0, 63))}, or select another recipe for ${resource.resourceType} in environment '${env.name}'.`, env.name);
@@ -105,12 +117,17 @@ class InClusterRecipe implements Recipe {
   /**
    * One replica, on purpose: ElasticMQ, Postgres, Redis and versitygw do not
    * cluster, so a second replica would be a second, separate store behind
-   * the same Service. Reported as waived, with this reason.
+   * the same Service. And the Secrets Job keeps no TTL: a finished Job that
+   * stays is in sync, one deleted would be re-created by every sync.
+   * Reported as waived, with these reasons.
    */
   public waivers(resource: ResourceRef): readonly RecipeWaiver[] {
     return [{
       rule: 'replicas-minimum', kind: 'StatefulSet',
       reason: `in-cluster dev stand-in of ${resource.kind} '${resource.node.id}': its server does not cluster, so a second replica would be a second, separate store behind the same Service`,
+    }, {
+      rule: 'job-cleanup', kind: 'Job',
+      reason: `in-cluster Secrets Job of ${resource.kind} '${resource.node.id}': it stays, finished, so a GitOps tool sees it in sync; one deleted by a TTL would be created and run again by every sync`,
     }];
   }
 
@@ -127,7 +144,8 @@ class InClusterRecipe implements Recipe {
   /**
    * No cloud identity: a workload with grants on a queue or bucket gets the
    * dev AWS credentials (every stand-in of the environment accepts the same
-   * ones) and the region, as Secret references; nothing else needs any.
+   * ones, generated in the cluster) and the region, as Secret references;
+   * nothing else needs any.
    */
   public identity(_workload: WorkloadRef, grants: readonly Grant[], _ctx: RenderContext): IdentityBinding {
     const aws = grants.map((g) => g.resource).filter((r) => AWS_TYPES.includes(r.resourceType)).map((r) => r.name).sort();

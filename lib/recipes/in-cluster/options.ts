@@ -1,5 +1,3 @@
-import { createHash } from 'crypto';
-import type { RenderContext } from '../../core/component';
 import type { Environment } from '../../core/environment';
 import { POSTGRES_VERSIONS, PostgresVersion } from '../../resources/postgres';
 import { REDIS_VERSIONS, RedisVersion } from '../../resources/redis';
@@ -8,9 +6,8 @@ import { REDIS_VERSIONS, RedisVersion } from '../../resources/redis';
  * The options of the `in-cluster` recipe and the values derived from them.
  *
  * In-cluster stand-ins are for dev and kind clusters. Their credentials are
- * derived deterministically from the app, environment and resource names
- * (so the output is byte-identical across runs) and are written into the
- * synthesized manifests: anyone who can read the output can read them.
+ * generated in the cluster, from /dev/urandom, by a Job per stand-in (see
+ * secrets.ts); the synthesized manifests hold none.
  */
 
 /** Pinned images per resource type; each one replaces the default for its type. */
@@ -45,6 +42,24 @@ export interface InClusterImages {
    * @see https://github.com/versity/versitygw
    */
   readonly bucket?: string;
+  /**
+   * The kubectl of the Job that writes a stand-in's Secrets in the cluster.
+   * The official image is shell-free (entrypoint `/bin/kubectl`): the Job
+   * runs its script with the `busybox` image's shell, copied in by an init
+   * container, and calls `kubectl` from the PATH (`/usr/local/bin`,
+   * `/usr/bin` or `/bin`).
+   * @default 'registry.k8s.io/kubectl:v1.33.0'
+   * @see https://kubernetes.io/releases/download/#container-images
+   */
+  readonly kubectl?: string;
+  /**
+   * The shell and tools (sh, head, od, tr, base64) of that Job: a statically
+   * linked busybox at `/bin/busybox`, which an init container copies into
+   * the Job's pod.
+   * @default 'busybox:1.37.0'
+   * @see https://hub.docker.com/_/busybox
+   */
+  readonly busybox?: string;
 }
 
 /** Where the KEDA operator runs: it reads a stand-in queue's depth, so the queue lets it in. */
@@ -88,6 +103,14 @@ export interface InClusterOptions {
    * @default { namespace: 'keda', podLabels: { 'app.kubernetes.io/name': 'keda-operator' } }
    */
   readonly keda?: InClusterKeda | false;
+  /**
+   * Lets the recipe provision resources in an environment marked production
+   * (EnvironmentProps.production, by default one named prod or production).
+   * Stand-ins are single-replica dev servers without backups; say in a
+   * comment beside this option why they are meant there.
+   * @default false
+   */
+  readonly allowProduction?: boolean;
 }
 
 /** The options with every default resolved. */
@@ -98,6 +121,8 @@ export interface ResolvedOptions {
     readonly postgres: Readonly<Record<PostgresVersion, string>>;
     readonly redis: Readonly<Record<RedisVersion, string>>;
     readonly bucket: string;
+    readonly kubectl: string;
+    readonly busybox: string;
   };
   /** See InClusterOptions.storageGiB. */
   readonly storageGiB: number;
@@ -109,6 +134,8 @@ export interface ResolvedOptions {
   readonly problems: readonly { readonly prop: string; readonly message: string; readonly fix: string }[];
   /** See InClusterOptions.keda. @default - none: undefined when it is false */
   readonly keda?: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+  /** See InClusterOptions.allowProduction. */
+  readonly allowProduction: boolean;
 }
 
 /** The ElastiCache engine versions and the OSS Redis line that stands in for each. */
@@ -134,6 +161,9 @@ export function resolveOptions(options: InClusterOptions = {}): ResolvedOptions 
     problems.push({ prop: 'inCluster region', message: `${JSON.stringify(region) ?? String(region)} is not an AWS region name`, fix: "use one like \"us-east-1\", in the platform's inCluster({ ... })." });
     region = 'us-east-1';
   }
+  if (options.allowProduction !== undefined && typeof options.allowProduction !== 'boolean') {
+    problems.push({ prop: 'inCluster allowProduction', message: `${JSON.stringify(options.allowProduction) ?? String(options.allowProduction)} is not a boolean`, fix: "use true (with a comment saying why stand-ins are meant in a production environment) or leave it out, in the platform's inCluster({ ... })." });
+  }
   const keda = options.keda === false ? undefined : {
     namespace: options.keda?.namespace ?? 'keda',
     podLabels: { ...(options.keda?.podLabels ?? { 'app.kubernetes.io/name': 'keda-operator' }) },
@@ -145,17 +175,15 @@ export function resolveOptions(options: InClusterOptions = {}): ResolvedOptions 
       postgres: Object.fromEntries(POSTGRES_VERSIONS.map((v) => [v, options.images?.postgres?.[v] ?? `postgres:${v}-alpine`])) as Record<PostgresVersion, string>,
       redis: Object.fromEntries(REDIS_VERSIONS.map((v) => [v, options.images?.redis?.[v] ?? `redis:${REDIS_LINES[v]}-alpine`])) as Record<RedisVersion, string>,
       bucket: options.images?.bucket ?? 'versity/versitygw:v1.8.0',
+      kubectl: options.images?.kubectl ?? 'registry.k8s.io/kubectl:v1.33.0',
+      busybox: options.images?.busybox ?? 'busybox:1.37.0',
     },
     storageGiB,
     storageClassName: options.storageClassName,
     region,
     keda,
+    allowProduction: options.allowProduction === true,
   };
-}
-
-/** sha256 hex of `<app>/<environment>/<name>`: a dev credential that is the same on every run. */
-export function devSecret(ctx: RenderContext, name: string): string {
-  return createHash('sha256').update(`${ctx.app.name}/${ctx.environment.name}/${name}`).digest('hex');
 }
 
 /** The name of a stand-in's connection Secret. */
@@ -167,6 +195,18 @@ export function connectionSecretName(id: string): string {
 export function credentialsSecretName(id: string): string {
   return `${id}-aws-credentials`;
 }
+
+/** The name of a stand-in's Secrets Job, and of its ServiceAccount, Role, RoleBinding and NetworkPolicy. */
+export function secretsJobName(id: string): string {
+  return `${id}-secrets`;
+}
+
+/**
+ * The Secret with the environment's dev AWS credentials, which every queue
+ * and bucket stand-in's `<id>-aws-credentials` copies. Its name has a dot,
+ * so no construct's object (named by DNS labels) can take it.
+ */
+export const SHARED_AWS_CREDENTIALS = 'in-cluster.aws-credentials';
 
 /** The in-cluster DNS name of a stand-in's Service. */
 export function serviceHost(id: string, env: Environment): string {

@@ -1,8 +1,9 @@
 import type { Environment } from '../../core/environment';
 import type { Connection, RecipeContext, ResourceRef } from '../../core/recipe';
 import type { PostgresSpec } from '../../resources/postgres';
-import { connectionSecretName, devSecret, ResolvedOptions, serviceHost } from './options';
-import { connectionSecret, Probes, renderStandIn, standInConnection, secretEnv } from './standin';
+import { connectionSecretName, ResolvedOptions, serviceHost } from './options';
+import { renderSecretsJob } from './secrets';
+import { Probes, renderStandIn, standInConnection, secretEnv } from './standin';
 
 /**
  * A Postgres as the official `postgres:<major>-alpine` image, the major
@@ -30,15 +31,17 @@ export const POSTGRES_USER = 'app';
 
 const MOUNT = '/var/lib/postgresql/data';
 
-/** The connection values of a Postgres stand-in, by documented key; the password is deterministic. */
-export function postgresValues(db: ResourceRef, ctx: RecipeContext): { host: string; port: string; database: string; username: string; password: string } {
+/**
+ * The connection values of a Postgres stand-in the program knows, by
+ * documented key; `password`, the last, is generated in the cluster.
+ */
+export function postgresValues(db: ResourceRef, ctx: RecipeContext): { host: string; port: string; database: string; username: string } {
   const spec = db.spec as unknown as PostgresSpec;
   return {
     host: serviceHost(db.name, ctx.environment),
     port: String(POSTGRES_PORT),
     database: spec.databaseName,
     username: POSTGRES_USER,
-    password: devSecret(ctx, db.name),
   };
 }
 
@@ -51,9 +54,9 @@ export function postgresConnection(db: ResourceRef, _env: Environment): Connecti
 export function provisionPostgres(db: ResourceRef, ctx: RecipeContext, options: ResolvedOptions): void {
   const spec = db.spec as unknown as PostgresSpec;
   const image = options.images.postgres[spec.version];
-  const values = postgresValues(db, ctx);
   const secret = connectionSecretName(db.name);
-  connectionSecret(db, ctx, image, values);
+  // the password is generated once, before the first start: initdb sets it, and it never changes under the data
+  renderSecretsJob(db, ctx, options, [{ name: secret, values: postgresValues(db, ctx), generated: ['password'] }]);
   const isReady = ['pg_isready', '--host=127.0.0.1', `--port=${POSTGRES_PORT}`, `--username=${POSTGRES_USER}`];
   renderStandIn(db, ctx, options, {
     container: 'postgres',

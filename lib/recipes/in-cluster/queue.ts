@@ -2,8 +2,9 @@ import { k8s } from 'cdk8s-plus-27';
 import type { Environment } from '../../core/environment';
 import type { Connection, QueueScaler, RecipeContext, ResourceRef } from '../../core/recipe';
 import type { QueueSpec } from '../../resources/queue';
-import { credentialsSecretName, DEV_ACCOUNT_ID, ResolvedOptions, serviceHost } from './options';
-import { configHash, connectionSecret, credentialsSecret, meta, Probes, renderStandIn, standInConnection } from './standin';
+import { connectionSecretName, credentialsSecretName, DEV_ACCOUNT_ID, ResolvedOptions, serviceHost } from './options';
+import { renderSecretsJob } from './secrets';
+import { configHash, meta, Probes, renderStandIn, standInConnection } from './standin';
 
 /**
  * A Queue as ElasticMQ (SQS-compatible): the queue and its dead-letter
@@ -115,8 +116,10 @@ export function provisionQueue(queue: ResourceRef, ctx: RecipeContext, options: 
   const values = queueValues(queue, ctx.environment, options.region);
   const data = { 'elasticmq.conf': elasticMqConfig(queue, ctx.environment, options.region) };
   new k8s.KubeConfigMap(ctx.scope, 'ConfigMap', { metadata: meta(queue, ctx, image, `${queue.name}-config`), data });
-  connectionSecret(queue, ctx, image, values);
-  credentialsSecret(queue, ctx, image, options);
+  renderSecretsJob(queue, ctx, options, [
+    { name: connectionSecretName(queue.name), values },
+    { name: credentialsSecretName(queue.name), values: { AWS_REGION: options.region }, awsCredentials: true },
+  ]);
 
   // KEDA's operator reads the depth of a queue a workload consumes
   const consumed = ctx.users.some((u) => u.access === 'consume');

@@ -3,8 +3,9 @@ import type { Connection, RecipeContext, ResourceRef } from '../../core/recipe';
 import { parseMemory } from '../../core/rules';
 import type { RedisSpec } from '../../resources/redis';
 import { resolveResources } from '../../pod/container';
-import { connectionSecretName, devSecret, ResolvedOptions, serviceHost } from './options';
-import { connectionSecret, Probes, renderStandIn, standInConnection, secretEnv } from './standin';
+import { connectionSecretName, ResolvedOptions, serviceHost } from './options';
+import { renderSecretsJob } from './secrets';
+import { Probes, renderStandIn, standInConnection, secretEnv } from './standin';
 
 /**
  * A Redis as the official `redis:<line>-alpine` image, with an auth token
@@ -22,12 +23,11 @@ import { connectionSecret, Probes, renderStandIn, standInConnection, secretEnv }
 /** Redis's port. */
 export const REDIS_PORT = 6379;
 
-/** The connection values of a Redis stand-in, by documented key; the password is deterministic. */
-export function redisValues(cache: ResourceRef, ctx: RecipeContext): { host: string; port: string; password: string; tls: string } {
+/** The connection values of a Redis stand-in the program knows, by documented key; `password` is generated in the cluster. */
+export function redisValues(cache: ResourceRef, ctx: RecipeContext): { host: string; port: string; tls: string } {
   return {
     host: serviceHost(cache.name, ctx.environment),
     port: String(REDIS_PORT),
-    password: devSecret(ctx, cache.name),
     tls: 'false',
   };
 }
@@ -42,7 +42,7 @@ export function provisionRedis(cache: ResourceRef, ctx: RecipeContext, options: 
   const spec = cache.spec as unknown as RedisSpec;
   const image = options.images.redis[spec.version];
   const secret = connectionSecretName(cache.name);
-  connectionSecret(cache, ctx, image, redisValues(cache, ctx));
+  renderSecretsJob(cache, ctx, options, [{ name: secret, values: redisValues(cache, ctx), generated: ['password'] }]);
   // evict before the container's memory limit is reached (Redis needs headroom beyond maxmemory)
   const limit = parseMemory(resolveResources(ctx.platform, 'small', undefined).memoryLimit) ?? 256 * 2 ** 20;
   const maxMemoryMb = Math.max(16, Math.floor((limit * 0.6) / 2 ** 20));

@@ -8,7 +8,7 @@ import { parseImage } from '../../core/rules';
 import { podController, goldenServiceAccount } from '../../pod/controllers';
 import { goldenNetworkPolicy } from '../../pod/network-policy';
 import { goldenContainer, goldenPodSpec, tmpMount, tmpVolume } from '../../pod/template';
-import { connectionSecretName, credentialsSecretName, devSecret, ResolvedOptions } from './options';
+import { connectionSecretName, ResolvedOptions } from './options';
 
 /**
  * The pod every in-cluster stand-in runs, on the golden path: its own
@@ -113,33 +113,6 @@ export function standInConnection(resource: ResourceRef, port: number, ids: Read
 /** An environment variable from a key of a Secret. */
 export function secretEnv(name: string, secret: string, key: string): k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
-}
-
-/** The connection Secret `<id>-connection` with exactly the keys the resource type documents, in their order. */
-export function connectionSecret(resource: ResourceRef, ctx: RecipeContext, image: string, data: Readonly<Record<string, string>>): k8s.KubeSecret {
-  return new k8s.KubeSecret(ctx.scope, 'ConnectionSecret', {
-    metadata: meta(resource, ctx, image, connectionSecretName(resource.name)),
-    type: 'Opaque',
-    stringData: { ...data },
-  });
-}
-
-/** Static dev AWS credentials, the same for every stand-in of the app and environment, so one set signs requests to all. */
-export function devAwsCredentials(ctx: RecipeContext, options: ResolvedOptions): { AWS_ACCESS_KEY_ID: string; AWS_SECRET_ACCESS_KEY: string; AWS_REGION: string } {
-  return {
-    AWS_ACCESS_KEY_ID: `DEV${devSecret(ctx, 'aws-access-key-id').slice(0, 17).toUpperCase()}`,
-    AWS_SECRET_ACCESS_KEY: devSecret(ctx, 'aws-secret-access-key').slice(0, 40),
-    AWS_REGION: options.region,
-  };
-}
-
-/** The Secret `<id>-aws-credentials` an SDK signs requests to the stand-in with (and KEDA reads the queue with). */
-export function credentialsSecret(resource: ResourceRef, ctx: RecipeContext, image: string, options: ResolvedOptions): k8s.KubeSecret {
-  return new k8s.KubeSecret(ctx.scope, 'CredentialsSecret', {
-    metadata: meta(resource, ctx, image, credentialsSecretName(resource.name)),
-    type: 'Opaque',
-    stringData: devAwsCredentials(ctx, options),
-  });
 }
 
 /**

@@ -101,8 +101,13 @@ describe('an App tells the ownership rule its platform\'s team label', () => {
     const ids = (app: App) => app.guardrails.rules.map((r) => r.rule.id);
     expect(ids(build())).toContain('resources-cpu-limit');
     expect(ids(build({ dropCpuLimits: true }))).not.toContain('resources-cpu-limit');
+    expect((build({ dropCpuLimits: true }).guardrails as Guardrails).policy).toEqual([{
+      rule: 'resources-cpu-limit', pack: 'production', from: 'info', to: 'off', reason: 'the platform drops cpu limits (platform.dropCpuLimits)', setting: 'severities.resources-cpu-limit',
+    }]);
     const kept = build({ dropCpuLimits: true, guardrails: { severities: { cpuLimitsMissing: 'warning' } } });
     expect(kept.guardrails.rules.find((r) => r.rule.id === 'resources-cpu-limit')?.severity).toBe('warning');
+    // raising the rule needs no reason, so nothing is reported
+    expect((kept.guardrails as Guardrails).policy).toEqual([]);
   });
 
   test('a bare engine (libk8s check without a platform) asks for libk8s.io/team', () => {

@@ -16,6 +16,8 @@ interface Case {
   /** `Kind/name field` of every finding of the rule on the bad variant. */
   readonly flags: readonly string[];
   readonly options?: Record<string, unknown>;
+  /** The rule gives each finding its own fix (known-kind names the right spelling). */
+  readonly ownFix?: boolean;
 }
 
 const C = 'spec.template.spec.containers';
@@ -86,6 +88,25 @@ const CASES: readonly Case[] = [
   { rule: 'cronjob-deadline', fixture: 'cronjob-no-deadlines', flags: ['CronJob/nightly spec.concurrencyPolicy', 'CronJob/nightly spec.startingDeadlineSeconds'] },
   { rule: 'job-cleanup', fixture: 'cronjob-no-deadlines', flags: ['CronJob/nightly spec.failedJobsHistoryLimit', 'CronJob/nightly spec.successfulJobsHistoryLimit', 'Job/import spec.ttlSecondsAfterFinished'] },
   { rule: 'job-deadline', fixture: 'cronjob-no-deadlines', flags: ['CronJob/nightly spec.jobTemplate.spec.activeDeadlineSeconds', 'Job/import spec.activeDeadlineSeconds'] },
+  { rule: 'network-policy-allow-all', fixture: 'network-allow-all', flags: ['NetworkPolicy/open-door spec.egress[0]', 'NetworkPolicy/open-door spec.egress[1].to[0]', 'NetworkPolicy/open-door spec.ingress[0]'] },
+  {
+    rule: 'network-policy-wide-peer', fixture: 'network-allow-all',
+    flags: ['NetworkPolicy/wide spec.egress[0].to[0].namespaceSelector', 'NetworkPolicy/wide spec.ingress[0].from[0].namespaceSelector', 'NetworkPolicy/wide spec.ingress[0].from[1].ipBlock.cidr', 'NetworkPolicy/wide spec.ingress[1].from[0]'],
+  },
+  {
+    rule: 'known-kind', fixture: 'known-kind', ownFix: true,
+    flags: ['configmap/lower-configmap kind', 'deployment/lowercase kind', 'role/lower-role kind', 'PriorityClass/wrong-group apiVersion', 'Gateway/not-served kind', 'ClusterRole/removed-version apiVersion'],
+  },
+  {
+    rule: 'secret-values', fixture: 'secrets',
+    flags: [
+      'ConfigMap/leaky-config data.DB_PASSWORD', 'ConfigMap/leaky-config data["application.properties"]', 'ConfigMap/leaky-config data["settings.yaml"]', 'ConfigMap/leaky-config data["tls.pem"]',
+      'Deployment/leaky metadata.annotations["acme.io/webhook"]', `Deployment/leaky ${C}[0].args[0]`, `Deployment/leaky ${C}[0].args[2]`, `Deployment/leaky ${C}[0].command[2]`,
+      ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `Deployment/leaky ${C}[0].env[${i}].value`),
+      'Secret/leaky-secret data.deploy', 'Secret/leaky-secret stringData.slack',
+    ],
+  },
+  { rule: 'secret-literal', fixture: 'secrets', flags: ['Secret/db-login stringData', 'Secret/leaky-secret data'] },
 ];
 
 function findingsOf(c: Case, variant: 'bad' | 'good'): Finding[] {
@@ -139,7 +160,8 @@ describe.each(CASES)('$rule on $fixture', (c) => {
     for (const f of bad) {
       expect(f.severity).toBe(rule(c.rule).severity);
       expect(f.message).not.toMatch(/undefined|\[object Object\]/);
-      expect(f.fix).toBe(rule(c.rule).fix);
+      if (c.ownFix) expect(f.fix).toMatch(/^(set|use) /);
+      else expect(f.fix).toBe(rule(c.rule).fix);
     }
     expect(where(findingsOf(c, 'good'))).toEqual([]);
   });
@@ -197,8 +219,16 @@ describe('rule details', () => {
 
   test('a waiver or a severity may name a rule by its kube-score, Polaris or kube-linter alias', () => {
     const subjects = loadFixture('latest-tag', 'bad');
-    const engine = new Guardrails({ packs: ['production'], waivers: [{ rule: 'tagNotSpecified', reason: 'vendor image, pinned by the mirror' }], severities: { 'container-image-pull-policy': 'off' } });
-    const found = engine.check(subjects).findings;
+    const engine = new Guardrails({
+      packs: ['production'],
+      waivers: [{ rule: 'tagNotSpecified', reason: 'vendor image, pinned by the mirror' }],
+      severities: { 'container-image-pull-policy': { severity: 'off', reason: 'the mirror serves every tag immutably' } },
+    });
+    const report = engine.check(subjects);
+    const found = report.findings;
+    expect(report.policy?.filter((p) => p.rule)).toEqual([{
+      rule: 'image-pull-policy', pack: 'production', from: 'warning', to: 'off', reason: 'the mirror serves every tag immutably', setting: 'severities.container-image-pull-policy',
+    }]);
     expect(found.filter((f) => f.rule === 'image-tag').every((f) => f.waived?.reason === 'vendor image, pinned by the mirror')).toBe(true);
     expect(found.filter((f) => f.rule === 'image-pull-policy')).toEqual([]);
   });

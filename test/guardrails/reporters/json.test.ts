@@ -7,9 +7,10 @@ import { fileReport } from './support';
 const VERSION = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')).version;
 
 describe('the JSON report', () => {
-  test('has the documented shape: version, tool, ok, summary, objects, unchecked, findings, errors', () => {
+  test('has the documented shape: version, tool, ok, summary, objects, unchecked, findings, policy, errors', () => {
     const json = JSON.parse(formatJson(fileReport()));
-    expect(Object.keys(json)).toEqual(['version', 'tool', 'ok', 'summary', 'objects', 'unchecked', 'findings', 'errors']);
+    expect(Object.keys(json)).toEqual(['version', 'tool', 'ok', 'summary', 'objects', 'unchecked', 'findings', 'policy', 'errors']);
+    expect(json.policy).toEqual([]);
     expect(json.version).toBe(1);
     expect(json.tool).toEqual({ name: 'libk8s', version: VERSION });
     expect(json.ok).toBe(false);
