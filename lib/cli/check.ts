@@ -7,8 +7,8 @@ import { BUILTIN_RULES } from '../guardrails/packs';
 import { formatJson } from '../guardrails/reporters/json';
 import { formatSarif } from '../guardrails/reporters/sarif';
 import { formatSummary, InputError, summarize } from '../guardrails/reporters/summary';
-import { formatTable } from '../guardrails/reporters/table';
-import { parseManifests } from '../guardrails/manifests';
+import { writeTable } from '../guardrails/reporters/table';
+import { readManifests } from '../guardrails/manifests';
 import { GuardrailsProps, PackName, Rule, Subject } from '../core/policy';
 import { optionValue, UsageError } from './args';
 
@@ -89,47 +89,60 @@ export async function runCheck(argv: readonly string[], io: CliIO, usage: string
     return EXIT_OK;
   }
 
-  const { files, missing } = collectFiles(args.paths, io.cwd);
+  const { files, missing, errors: unreadable } = collectFiles(args.paths, io.cwd);
   if (missing.length) {
     io.err(missing.map((m) => `libk8s check: no file or directory ${m}.`).join('\n'));
     return EXIT_USAGE;
   }
-  if (files.length === 0) {
+  if (files.length === 0 && unreadable.length === 0) {
     io.err(`libk8s check: found no YAML files (*.yaml, *.yml) in ${args.paths.join(', ')}.`);
     return EXIT_USAGE;
   }
 
   const subjects: Subject[] = [];
-  const errors: InputError[] = [];
+  const errors: InputError[] = [...unreadable];
   for (const file of files) {
     const shown = shortPath(io.cwd, file);
-    let text: string;
+    let parsed: ReturnType<typeof readManifests>;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      // in chunks, document by document: the file's text is never held whole
+      parsed = readManifests(file, shown);
     } catch (e) {
-      errors.push({ file: shown, message: `cannot be read: ${(e as Error).message}` });
+      errors.push({ file: shown, message: `cannot be read: ${fileError(e)}` });
       continue;
     }
-    const parsed = parseManifests(text, shown);
-    subjects.push(...parsed.subjects);
-    errors.push(...parsed.errors);
+    // no push(...spread): a file may hold more objects than a call takes arguments
+    for (const s of parsed.subjects) subjects.push(s);
+    for (const e of parsed.errors) errors.push(e);
+    parsed.subjects.length = 0; // held by `subjects` alone, so that they can go once checked
   }
 
   const engine = new Guardrails({ ...options.guardrails, packs: args.packs ?? options.guardrails?.packs }, options.builtins ?? BUILTIN_RULES);
   const report = engine.check(subjects);
+  subjects.length = 0; // the findings keep no manifest: let them go before the report is written
   const toFile = args.output !== undefined;
   const content = args.format === 'json' ? formatJson(report, { errors, cwd: io.cwd })
     : args.format === 'sarif' ? formatSarif(report, { rules: engine.known, errors, cwd: io.cwd })
-      : formatTable(report, { color: !toFile && !!io.color?.out });
+      : undefined; // the table is written in blocks of lines: it may be larger than a string can be
 
   for (const e of errors) io.err(`libk8s check: ${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.message}`);
   if (toFile) {
     const target = path.resolve(io.cwd, args.output!);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, content.endsWith('\n') ? content : `${content}\n`);
+    if (content !== undefined) fs.writeFileSync(target, content.endsWith('\n') ? content : `${content}\n`);
+    else {
+      const fd = fs.openSync(target, 'w');
+      try {
+        writeTable(report, (block) => fs.writeSync(fd, `${block}\n`));
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
     io.out(`libk8s check: ${formatSummary(summarize(report))}; ${args.format} report written to ${shortPath(io.cwd, target)}`);
-  } else {
+  } else if (content !== undefined) {
     io.out(content.endsWith('\n') ? content.slice(0, -1) : content);
+  } else {
+    writeTable(report, io.out, { color: !!io.color?.out });
   }
   return errors.length > 0 || blocking(report).length > 0 ? EXIT_INVALID : EXIT_OK;
 }
@@ -137,25 +150,77 @@ export async function runCheck(argv: readonly string[], io: CliIO, usage: string
 /**
  * The files to read: each file given, and every `*.yaml` / `*.yml` below
  * each directory given (hidden entries and node_modules skipped), sorted,
- * each once.
+ * each once. Symlinks are followed, but a directory already walked (by
+ * its real path) is not walked again, so a link back to a parent ends
+ * there. Directories behind links are walked last, so a directory that is
+ * also given or reached directly is listed under its own path. A path that
+ * cannot be resolved (a symlink loop: ELOOP) or a directory that cannot be
+ * listed is an input error naming it.
  */
-export function collectFiles(inputs: readonly string[], cwd: string): { files: string[]; missing: string[] } {
+export function collectFiles(inputs: readonly string[], cwd: string): { files: string[]; missing: string[]; errors: InputError[] } {
   const files = new Set<string>();
   const missing: string[] = [];
+  const errors: InputError[] = [];
+  const unreadable = (full: string, e: unknown) => errors.push({ file: shortPath(cwd, full), message: `cannot be read: ${fileError(e)}` });
+  /** Real paths of the directories walked. */
+  const visited = new Set<string>();
+  /** Directories behind symlinks, walked once the real ones are. */
+  const linked: string[] = [];
   const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    let real: string;
+    let entries: fs.Dirent[];
+    try {
+      real = fs.realpathSync.native(dir);
+      if (visited.has(real)) return;
+      visited.add(real);
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      unreadable(dir, e);
+      return;
+    }
+    // sorted: which link a directory reached twice is listed under does not depend on the file system's order
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const full = path.join(dir, entry.name);
+      const yaml = /\.ya?ml$/i.test(entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (/\.ya?ml$/i.test(entry.name) && (entry.isFile() || fs.statSync(full, { throwIfNoEntry: false })?.isFile())) files.add(full);
+      else if (entry.isFile()) {
+        if (yaml) files.add(full);
+      } else if (entry.isSymbolicLink()) {
+        let target: fs.Stats | undefined;
+        try {
+          target = fs.statSync(full, { throwIfNoEntry: false }); // undefined: a dangling link, skipped
+        } catch (e) {
+          unreadable(full, e);
+          continue;
+        }
+        if (target?.isDirectory()) linked.push(full);
+        else if (yaml && target?.isFile()) files.add(full);
+      }
     }
   };
   for (const input of inputs) {
     const full = path.resolve(cwd, input);
-    const stat = fs.statSync(full, { throwIfNoEntry: false });
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(full, { throwIfNoEntry: false });
+    } catch (e) {
+      unreadable(full, e);
+      continue;
+    }
     if (!stat) missing.push(input);
     else if (stat.isDirectory()) walk(full);
     else files.add(full);
   }
-  return { files: [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), missing };
+  for (let i = 0; i < linked.length; i++) walk(linked[i]);
+  return { files: [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), missing, errors };
+}
+
+/** A file system error in words: `a symlink loop (ELOOP)`, else the error's message without its own `, open '/abs/path'`. */
+function fileError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'ELOOP') return 'a symlink loop (ELOOP: too many levels of symbolic links)';
+  const message = String(err.message ?? e).split('\n')[0];
+  return err.code && err.syscall ? message.replace(/, \w+ '[^']*'$/, '') : message;
 }

@@ -12,6 +12,9 @@ Commands:
                     environment's manifests to <out>/<environment>/<app>/.
   check PATH...     Run the guardrails over Kubernetes YAML: files, and the
                     *.yaml/*.yml files below directories.
+  diff [entry]      What the program changes in every environment, per
+                    object and field, against the last output or a git ref.
+  graph [entry]     The app as a picture: Mermaid, DOT or SVG.
 
 Options for synth:
   --out DIR         Output directory (default: the App's outdir, 'dist').
@@ -23,7 +26,21 @@ Options for synth:
   --report FILE     Also write the guardrails findings to FILE.
   --format FORMAT   The --report format: table, json or sarif (default: by
                     FILE's extension, .json or .sarif, else table).
+  --delivery TARGET kustomize, argo-cd or flux (default: the platform's).
+  --repo URL        The repository a GitOps tool reads the output from.
+  --revision REF    Its branch, tag or commit (default: main).
+  --path PREFIX     The output's path in the repository (default: dist).
   --quiet           Print nothing on success.
+
+Options for diff (libk8s diff --help for more):
+  --against X       A folder or a git ref (default: the output folder).
+  --env NAME        Only this environment; repeat for several.
+  --format FORMAT   text (default), markdown or json.
+
+Options for graph (libk8s graph --help for more):
+  --env NAME        The environment (default: the app's first).
+  --format FORMAT   mermaid (default), dot or svg.
+  --out FILE        Write it to FILE.
 
 Options for check:
   --packs LIST      Only these built-in packs, comma-separated: pss-baseline,
@@ -35,7 +52,7 @@ Options for check:
   -v, --version     Show the version.
 
 Exit codes: 0 ok, 1 invalid program or manifests, or error findings remain
-(every problem is listed), 2 usage error.`;
+(every problem is listed), 2 usage error; diff: 0 no change, 3 changes.`;
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: readonly string[], io: CliIO = defaultIO()): Promise<number> {
@@ -53,6 +70,16 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO()): Pr
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { runCheck } = require('./check') as typeof import('./check');
     return runCheck(rest, io, USAGE);
+  }
+  if (command === 'diff') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runDiff } = require('./diff') as typeof import('./diff');
+    return runDiff(rest, io);
+  }
+  if (command === 'graph') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runGraph } = require('./graph') as typeof import('./graph');
+    return runGraph(rest, io);
   }
   if (command !== 'synth') {
     io.err(`libk8s: unknown command '${command}'.\n\n${USAGE}`);

@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Libk8sError } from '../core/errors';
+import type { DeliveryTarget } from '../core/platform';
 import type { GuardrailsMode, OutputLayout, SynthResult } from '../core/pipeline';
+import { DELIVERY_TARGETS } from '../gitops/source';
 import type { Report } from '../core/policy';
 import { GuardrailsError } from '../guardrails/format';
 import { formatJson } from '../guardrails/reporters/json';
@@ -23,10 +25,12 @@ export interface SynthArgs {
   layout?: OutputLayout;
   report?: string;
   format?: ReportFormat;
+  /** `--delivery --repo --revision --path`. */
+  delivery: { target?: DeliveryTarget; repo?: string; revision?: string; path?: string };
 }
 
 export function parseSynthArgs(args: readonly string[]): SynthArgs {
-  const parsed: SynthArgs = { entry: 'infra/main.ts', envs: [], quiet: false };
+  const parsed: SynthArgs = { entry: 'infra/main.ts', envs: [], quiet: false, delivery: {} };
   let entrySeen = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -47,6 +51,14 @@ export function parseSynthArgs(args: readonly string[]): SynthArgs {
       if (mode !== 'enforce' && mode !== 'warn' && mode !== 'off') throw new UsageError(`--guardrails takes enforce, warn or off, not ${JSON.stringify(mode)}`);
       parsed.guardrails = mode;
     }
+    else if (a === '--delivery' || a.startsWith('--delivery=')) {
+      const target = value('--delivery');
+      if (!(DELIVERY_TARGETS as readonly string[]).includes(target)) throw new UsageError(`--delivery takes ${DELIVERY_TARGETS.join(', ')}, not ${JSON.stringify(target)}`);
+      parsed.delivery.target = target as DeliveryTarget;
+    }
+    else if (a === '--repo' || a.startsWith('--repo=')) parsed.delivery.repo = value('--repo');
+    else if (a === '--revision' || a.startsWith('--revision=')) parsed.delivery.revision = value('--revision');
+    else if (a === '--path' || a.startsWith('--path=')) parsed.delivery.path = value('--path');
     else if (a === '--report' || a.startsWith('--report=')) parsed.report = value('--report');
     else if (a === '--format' || a.startsWith('--format=')) {
       const format = value('--format');
@@ -79,6 +91,7 @@ export async function runSynth(args: SynthArgs, io: CliIO): Promise<number> {
     environments: args.envs.length ? args.envs : undefined,
     guardrails: args.guardrails,
     layout: args.layout,
+    delivery: Object.values(args.delivery).some((v) => v !== undefined) ? args.delivery : undefined,
     results: [],
     failures: [],
     notice: (message) => {
@@ -132,6 +145,7 @@ export async function runSynth(args: SynthArgs, io: CliIO): Promise<number> {
       for (const e of r.environments) {
         io.out(`${r.app} ${e.environment}: ${e.objects} objects, ${e.files} files, ${formatBytes(e.bytes)} -> ${shortPath(io.cwd, e.directory)} (${e.millis} ms)`);
       }
+      if (r.delivery) io.out(`${r.app} delivery: ${r.delivery.files} files, ${formatBytes(r.delivery.bytes)} -> ${shortPath(io.cwd, r.delivery.directory)}`);
     }
     io.out(`synthesized in ${seconds.toFixed(2)} s`);
   }
@@ -241,7 +255,7 @@ interface TsxApi {
  * the program itself loads there, so every `app.synth()` it makes sees the
  * command line's options.
  */
-function loadProgram(entry: string, session: SynthSession): void {
+export function loadProgram(entry: string, session: SynthSession): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tsx = require('tsx/cjs/api') as TsxApi;
   const loader = tsx.register({ namespace: `libk8s-synth-${process.pid}-${++runs}` });
@@ -250,25 +264,46 @@ function loadProgram(entry: string, session: SynthSession): void {
 }
 
 /**
- * The session module of the libk8s the program imports: the package that
- * Node resolves `libk8s` to from the program's folder, else this one (a
- * program in this repository reaches it through tsconfig paths).
+ * The session module of the libk8s the program imports, found the way the
+ * program's `import 'libk8s'` is resolved: through the `paths` of the
+ * tsconfig.json tsx reads (the working directory's; a program in this
+ * repository), else as Node resolves `libk8s` from the program's folder
+ * (its node_modules, or the package itself), else this CLI's own copy.
  */
 function sessionModuleFor(entry: string): string {
-  let root = path.resolve(__dirname, '..', '..');
-  try {
-    root = path.dirname(require.resolve('libk8s/package.json', { paths: [path.dirname(entry)] }));
-  } catch {
-    // not installed beside the program: the program resolves libk8s as this CLI does
-  }
-  const candidates = [path.join(root, 'lib', 'synth', 'session.ts'), path.join(root, 'build', 'synth', 'session.js')];
-  const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) {
+  const index = mappedByTsconfig(process.cwd()) ?? resolvedByNode(entry) ?? path.resolve(__dirname, '..', path.extname(__filename) === '.ts' ? 'index.ts' : 'index.js');
+  const session = path.join(path.dirname(index), 'synth', `session${path.extname(index) === '.ts' ? '.ts' : '.js'}`);
+  if (!fs.existsSync(session)) {
     throw new Libk8sError([{
       kind: 'CLI', id: 'synth', path: shortPath(process.cwd(), entry), prop: 'libk8s',
-      message: `the program imports the libk8s at ${root}, which has no synth session (an older version than this CLI)`,
+      message: `the program imports the libk8s at ${path.dirname(index)}, which has no synth session (an older version than this CLI)`,
       fix: "run that version's own CLI (npx libk8s synth), or update the program's libk8s.",
     }]);
   }
-  return found;
+  return session;
+}
+
+/** The file tsconfig.json's `paths` map `libk8s` to, if the working directory has one that does. */
+function mappedByTsconfig(cwd: string): string | undefined {
+  const file = path.join(cwd, 'tsconfig.json');
+  try {
+    // tsconfig allows comments and trailing commas; the part read here is plain
+    const text = fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '').replace(/,(\s*[}\]])/g, '$1');
+    const options = JSON.parse(text).compilerOptions ?? {};
+    const target = options.paths?.libk8s?.[0];
+    if (typeof target !== 'string') return undefined;
+    const mapped = path.resolve(cwd, options.baseUrl ?? '.', target);
+    return fs.existsSync(mapped) ? mapped : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where Node resolves `libk8s` from the program's folder, if it does. */
+function resolvedByNode(entry: string): string | undefined {
+  try {
+    return require.resolve('libk8s', { paths: [path.dirname(entry)] });
+  } catch {
+    return undefined;
+  }
 }

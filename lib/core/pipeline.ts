@@ -77,8 +77,9 @@ export interface SynthOptions extends RenderOptions {
   readonly environments?: readonly string[];
   /**
    * `enforce` refuses to write while an error-level finding remains, `warn`
-   * writes and reports, `off` skips the guardrails.
-   * @default - the CLI's `--guardrails`, else 'enforce'
+   * writes and reports, `off` skips the guardrails. The CLI's
+   * `--guardrails` wins over it, so a CI's `enforce` holds.
+   * @default 'enforce'
    */
   readonly guardrails?: GuardrailsMode;
 }
@@ -99,8 +100,10 @@ export interface SynthResult {
   readonly app: string;
   readonly outdir: string;
   readonly environments: readonly EnvironmentSummary[];
-  /** The guardrails report of each environment (empty when they were off). */
+  /** The guardrails report of each environment (empty when they were off), and one of the delivery objects when there are any. */
   readonly reports?: readonly Report[];
+  /** The GitOps tool's objects, `<outdir>/_delivery/<app>/` (none for the kustomize delivery). */
+  readonly delivery?: { readonly directory: string; readonly files: number; readonly bytes: number };
 }
 
 /** What `lib/synth` provides to the App: the stages after the app model. */

@@ -1,6 +1,14 @@
-import { Document, LineCounter, parseAllDocuments } from 'yaml';
+import * as fs from 'fs';
+import { StringDecoder } from 'string_decoder';
+import { LineCounter, parseDocument } from 'yaml';
 import type { Subject } from '../core/policy';
 import type { InputError } from './reporters/summary';
+
+/** The objects and the input errors of one YAML stream. */
+export interface ParsedManifests {
+  readonly subjects: Subject[];
+  readonly errors: InputError[];
+}
 
 /**
  * The Kubernetes objects of one YAML stream: every document, the items of
@@ -8,34 +16,173 @@ import type { InputError } from './reporters/summary';
  * documents that are no Kubernetes object are errors, with their line.
  * Scalars are read as Kubernetes reads them (YAML 1.1: `yes`/`on` are
  * booleans, `0755` is octal), without timestamps or sexagesimal numbers.
+ *
+ * The stream is split into documents on its `---` and `...` markers and
+ * each document is parsed on its own, so only one document's syntax tree
+ * is held at a time (see `readManifests` for a file read in chunks).
  */
-export function parseManifests(text: string, file: string): { subjects: Subject[]; errors: InputError[] } {
-  const lineCounter = new LineCounter();
-  const subjects: Subject[] = [];
-  const errors: InputError[] = [];
-  const docs = parseAllDocuments(text, { lineCounter, version: '1.1', customTags: kubernetesTags });
-  const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
+export function parseManifests(text: string, file: string): ParsedManifests {
+  const reader = new ManifestReader(file);
+  const splitter = new DocumentSplitter((doc, line) => reader.document(doc, line));
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a byte order mark
+  while (start <= text.length) {
+    const nl = text.indexOf('\n', start);
+    if (nl === -1) {
+      if (start < text.length) splitter.line(text.slice(start), false);
+      break;
+    }
+    splitter.line(text.slice(start, nl));
+    start = nl + 1;
+  }
+  splitter.end();
+  return reader.result();
+}
 
-  for (const doc of docs as Document.Parsed[]) {
+/** The size of the chunks `readManifests` reads. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * `parseManifests` of a file, read in chunks of `chunkBytes` (UTF-8, a
+ * character split between chunks is decoded whole): only the current
+ * document's text is held, never the whole file. `file` is the name the
+ * findings and errors give. Throws when the file cannot be read.
+ */
+export function readManifests(filePath: string, file: string, chunkBytes: number = CHUNK_BYTES): ParsedManifests {
+  const reader = new ManifestReader(file);
+  const splitter = new DocumentSplitter((doc, line) => reader.document(doc, line));
+  const decoder = new StringDecoder('utf8');
+  const buffer = Buffer.allocUnsafe(Math.max(1, chunkBytes));
+  const fd = fs.openSync(filePath, 'r');
+  try {
+    let rest = ''; // the text after the last newline read
+    let first = true;
+    for (;;) {
+      const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+      let text = n > 0 ? decoder.write(buffer.subarray(0, n)) : decoder.end();
+      if (first && text.length > 0) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+        splitter.line(rest ? rest + text.slice(start, nl) : text.slice(start, nl));
+        rest = '';
+        start = nl + 1;
+      }
+      if (start < text.length) rest += text.slice(start);
+      if (n === 0) break;
+    }
+    if (rest) splitter.line(rest, false);
+  } finally {
+    fs.closeSync(fd);
+  }
+  splitter.end();
+  return reader.result();
+}
+
+/**
+ * Splits a YAML stream, fed line by line (without the newline; `newline`
+ * false for a last line that has none), into its
+ * documents, each with the line it starts at: a new document at each line
+ * that is `---` or starts with `--- ` (the directives end marker, at
+ * column 0), and after each line that is `...` or starts with `... ` (the
+ * document end marker). Directives (`%YAML 1.1`) and comments before a
+ * `---` stay with the document they precede.
+ */
+class DocumentSplitter {
+  private lines: string[] = [];
+  /** 1-based line of lines[0]. */
+  private start = 1;
+  /** Whether the lines hold a `---` or anything but blanks, comments and directives. */
+  private content = false;
+  /** Whether the last line had a newline (a document's last block scalar keeps it). */
+  private newline = true;
+
+  constructor(private readonly emit: (text: string, line: number) => void) {}
+
+  public line(line: string, newline = true): void {
+    this.newline = newline;
+    if (isMarker(line, '-')) {
+      if (this.content) this.flush();
+      this.lines.push(line);
+      this.content = true;
+    } else if (isMarker(line, '.')) {
+      this.lines.push(line);
+      this.flush();
+    } else {
+      this.lines.push(line);
+      if (!this.content && !isPreamble(line)) this.content = true;
+    }
+  }
+
+  public end(): void {
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.lines.length === 0) return;
+    const lines = this.lines;
+    this.lines = [];
+    this.content = false;
+    const start = this.start;
+    this.start += lines.length;
+    this.emit(this.newline ? `${lines.join('\n')}\n` : lines.join('\n'), start);
+  }
+}
+
+/** `---` or `...` at column 0, alone or followed by a space or tab (`--- !tag`, `... # end`). */
+function isMarker(line: string, c: '-' | '.'): boolean {
+  if (line.length < 3 || line[0] !== c || line[1] !== c || line[2] !== c) return false;
+  if (line.length === 3) return true;
+  const next = line[3];
+  return next === ' ' || next === '\t' || next === '\r';
+}
+
+/** A blank line, a comment or a directive: what may come before a document's `---`. */
+function isPreamble(line: string): boolean {
+  if (line[0] === '%') return true;
+  const t = line.trim();
+  return t === '' || t[0] === '#';
+}
+
+/** Parses documents one at a time, with their first line in the stream, into subjects and errors. */
+class ManifestReader {
+  private readonly subjects: Subject[] = [];
+  private readonly errors: InputError[] = [];
+
+  constructor(private readonly file: string) {}
+
+  public result(): ParsedManifests {
+    return { subjects: this.subjects, errors: this.errors };
+  }
+
+  /** One document: `text` starts at line `first` of the stream. */
+  public document(text: string, first: number): void {
+    const { file, subjects, errors } = this;
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, version: '1.1', customTags: kubernetesTags });
+    const offset = first - 1;
+    const lineOf = (pos: number | undefined) => (pos === undefined ? undefined : lineCounter.linePos(pos).line + offset);
+
     const error = doc.errors[0];
     if (error) {
       const pos = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
-      errors.push({ file, line: pos.line, column: pos.col, message: `malformed YAML: ${yamlMessage(error.message)}` });
-      continue;
+      errors.push({ file, line: pos.line + offset, column: pos.col, message: `malformed YAML: ${yamlMessage(error.message)}` });
+      return;
     }
     let value: unknown;
     try {
       value = doc.toJS();
     } catch (e) {
       errors.push({ file, line: lineOf(doc.contents?.range[0]), message: `malformed YAML: ${(e as Error).message}` });
-      continue;
+      return;
     }
-    if (value === null || value === undefined) continue; // an empty document
+    if (value === null || value === undefined) return; // an empty document
     const line = lineOf(doc.contents?.range[0]);
     const problem = notAnObject(value);
     if (problem) {
       errors.push({ file, line, message: `the document ${problem}` });
-      continue;
+      return;
     }
     const manifest = value as Record<string, any>;
     if (isList(manifest)) {
@@ -46,11 +193,10 @@ export function parseManifests(text: string, file: string): { subjects: Subject[
         if (itemProblem) errors.push({ file, line: itemLine, message: `items[${i}] of the ${manifest.kind} ${itemProblem}` });
         else subjects.push({ manifest: item as Record<string, any>, origin: { file, line: itemLine } });
       });
-      continue;
+      return;
     }
     subjects.push({ manifest, origin: { file, line } });
   }
-  return { subjects, errors };
 }
 
 function notAnObject(value: unknown): string | undefined {

@@ -1,12 +1,13 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import type { App } from '../core/app';
 import { Libk8sError } from '../core/errors';
 import type { Pipeline, RenderedEnvironment, RenderOptions, SynthOptions, SynthResult } from '../core/pipeline';
 import type { Report, Subject } from '../core/policy';
-import { deliveriesFor } from '../gitops';
 import { blocking } from '../guardrails/engine';
 import { GuardrailsError } from '../guardrails/format';
 import { guardrailsOf, guardrailsProblems } from '../guardrails/platform';
+import { deliveryFiles, DELIVERY_DIR, deliverySubjects, planDelivery } from './delivery';
 import { renderApp } from './render';
 import { serializeEnvironment } from './serialize';
 import { currentSynthSession } from './session';
@@ -24,10 +25,11 @@ function shortOutdir(outdir: string): string {
  */
 export const synthPipeline: Pipeline = {
   render(app: App, options: RenderOptions): RenderedEnvironment[] {
-    const problems = [...app.validate(), ...guardrailsProblems(app)];
+    const plan = planDelivery(app, currentSynthSession()?.delivery);
+    const problems = [...app.validate(), ...guardrailsProblems(app), ...plan.problems];
     const selected = app.selectEnvironments(options.environments, problems);
     if (problems.length > 0) throw new Libk8sError(problems);
-    return renderApp(app, selected, deliveriesFor(app.platform));
+    return renderApp(app, selected, plan.deliveries);
   },
 
   guardrails: guardrailsOf,
@@ -63,17 +65,28 @@ export const synthPipeline: Pipeline = {
       if (session?.guardrails && options.guardrails && options.guardrails !== session.guardrails) {
         session.notice?.(`--guardrails ${session.guardrails} overrides the program's app.synth({ guardrails: '${options.guardrails}' })`);
       }
-      const reports = mode === 'off' ? [] : this.check(app, rendered);
+      const plan = planDelivery(app, session?.delivery);
+      const reports = mode === 'off' ? [] : checkWithDelivery(app, rendered, plan, this.check(app, rendered));
       const failing = reports.flatMap(blocking);
       if (mode === 'enforce' && failing.length > 0) throw new GuardrailsError(reports, failing);
       const layout = options.layout ?? session?.layout ?? app.appProps.outputLayout ?? 'object';
-      const deliveries = deliveriesFor(app.platform);
       const serialized = rendered.map((r) => {
         const started = performance.now();
-        const files = serializeEnvironment(app, r, layout, deliveries);
+        const files = serializeEnvironment(app, r, layout, plan.deliveries);
         return { r, files, millis: r.millis + performance.now() - started };
       });
-      writeEnvironments(outdir, app.name, serialized);
+      const delivery = deliveryFiles(app, rendered, plan);
+      if (session?.dryRun) {
+        session.captured?.push({ app, outdir, rendered, files: new Map(serialized.map(({ r, files }) => [r.environment.name, files])), delivery, reports });
+        return { app: app.name, outdir, environments: [], reports };
+      }
+      // the GitOps tool's objects are one more folder of the same all-or-nothing write: <outdir>/_delivery/<app>/
+      // (also when it is now empty but an earlier synth wrote one, so a change of target leaves no stale Applications)
+      const deliveryDir = path.join(outdir, DELIVERY_DIR, app.name);
+      const withDelivery = delivery.size > 0 || fs.existsSync(deliveryDir);
+      const units = withDelivery ? [...serialized, { r: { environment: { ...rendered[0].environment, name: DELIVERY_DIR }, objects: [], millis: 0 }, files: delivery }] : serialized;
+      writeEnvironments(outdir, app.name, units);
+      if (withDelivery && delivery.size === 0) removeEmpty(deliveryDir, path.dirname(deliveryDir));
       const dir = outdir;
       const result: SynthResult = {
         app: app.name,
@@ -88,6 +101,11 @@ export const synthPipeline: Pipeline = {
           millis: Math.round(millis),
         })),
         reports,
+        delivery: delivery.size ? {
+          directory: path.join(dir, DELIVERY_DIR, app.name),
+          files: delivery.size,
+          bytes: [...delivery.values()].reduce((n, t) => n + Buffer.byteLength(t), 0),
+        } : undefined,
       };
       session?.results.push(result);
       return result;
@@ -98,3 +116,34 @@ export const synthPipeline: Pipeline = {
     }
   },
 };
+
+/**
+ * The reports of `rendered` with the deliveries' objects checked too: each
+ * environment's (its Namespace) in its report, the GitOps tool's own in one
+ * more report, without an environment.
+ */
+function checkWithDelivery(app: App, rendered: readonly RenderedEnvironment[], plan: ReturnType<typeof planDelivery>, reports: Report[]): Report[] {
+  const subjects = deliverySubjects(app, rendered, plan);
+  if (subjects.every((list) => list.length === 0)) return reports;
+  const engine = guardrailsOf(app);
+  const perEnvironment = reports.map((report, i) => {
+    if (subjects[i].length === 0) return report;
+    const extra = engine.check(subjects[i]);
+    return { ...report, findings: [...report.findings, ...extra.findings], objects: report.objects + extra.objects, unchecked: mergeUnchecked(report.unchecked, extra.unchecked) };
+  });
+  const own = subjects[subjects.length - 1];
+  return own.length ? [...perEnvironment, engine.check(own)] : perEnvironment;
+}
+
+function mergeUnchecked(a: Report['unchecked'], b: Report['unchecked']): Report['unchecked'] {
+  const counts = new Map<string, number>();
+  for (const u of [...a, ...b]) counts.set(u.kind, (counts.get(u.kind) ?? 0) + u.count);
+  return [...counts].sort(([x], [y]) => x.localeCompare(y)).map(([kind, count]) => ({ kind, count }));
+}
+
+/** Removes the now empty delivery folder of an app, and `_delivery` itself when no app has one left. */
+function removeEmpty(dir: string, parent: string): void {
+  for (const d of [dir, parent]) {
+    try { fs.rmdirSync(d); } catch { return; /* not empty, or gone */ }
+  }
+}

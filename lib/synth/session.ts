@@ -1,5 +1,8 @@
 import { AsyncLocalStorage } from 'async_hooks';
-import type { GuardrailsMode, OutputLayout, SynthResult } from '../core/pipeline';
+import type { App } from '../core/app';
+import type { GuardrailsMode, OutputLayout, RenderedEnvironment, SynthResult } from '../core/pipeline';
+import type { Report } from '../core/policy';
+import type { DeliveryOverrides } from '../gitops/source';
 
 /**
  * What a tool that runs a libk8s program (`libk8s synth`, a platform's own
@@ -22,12 +25,34 @@ export interface SynthSession {
   readonly guardrails?: GuardrailsMode;
   /** The output layout (`--layout`). @default - the program's, else the App's */
   readonly layout?: OutputLayout;
+  /** The delivery target and its source (`--delivery --repo --revision --path`); they win over the platform's. @default - the platform's */
+  readonly delivery?: DeliveryOverrides;
+  /**
+   * Render, check and serialize, but write nothing: each `app.synth()` adds
+   * what it would have written to `captured` (`libk8s diff`, `libk8s graph`).
+   * @default false
+   */
+  readonly dryRun?: boolean;
+  /** Filled by every `app.synth()` of a dry run, in order. */
+  readonly captured?: CapturedSynth[];
   /** Filled by every `app.synth()` that wrote its output, in order. */
   readonly results: SynthResult[];
   /** Filled by every `app.synth()` that failed, in order: what it did not write, and whether its output changed. */
   readonly failures?: SynthFailure[];
   /** Told what the tool's options changed about the program's, e.g. a `--guardrails` that overrides `app.synth({ guardrails })`. */
   readonly notice?: (message: string) => void;
+}
+
+/** What one `app.synth()` of a dry run would have written. */
+export interface CapturedSynth {
+  readonly app: App;
+  readonly outdir: string;
+  readonly rendered: readonly RenderedEnvironment[];
+  /** Per environment name: its files, relative to `<outdir>/<env>/<app>/`. */
+  readonly files: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** The files of `<outdir>/_delivery/<app>/` (none for kustomize). */
+  readonly delivery: ReadonlyMap<string, string>;
+  readonly reports: readonly Report[];
 }
 
 /** An `app.synth()` that threw. */

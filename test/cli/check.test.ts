@@ -5,7 +5,7 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { CheckOptions, collectFiles, runCheck } from '../../lib/cli/check';
-import { parseManifests } from '../../lib/guardrails/manifests';
+import { parseManifests, readManifests } from '../../lib/guardrails/manifests';
 import { main } from '../../lib/cli/main';
 import { TEST_RULES } from '../guardrails/reporters/support';
 
@@ -127,7 +127,7 @@ describe('libk8s check: reading manifests', () => {
       fs.mkdirSync(path.join(root, 'tree', skipped), { recursive: true });
       fs.writeFileSync(path.join(root, 'tree', skipped, 'x.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata: { name: skipped }\n');
     }
-    expect(collectFiles(['tree'], root)).toEqual({ files: [path.join(root, 'tree', 'a.yml'), path.join(root, 'tree', 'b', 'list.yaml')], missing: [] });
+    expect(collectFiles(['tree'], root)).toEqual({ files: [path.join(root, 'tree', 'a.yml'), path.join(root, 'tree', 'b', 'list.yaml')], missing: [], errors: [] });
     const r = await check(['tree', '--format', 'json'], { cwd: root });
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
@@ -167,6 +167,114 @@ describe('libk8s check: reading manifests', () => {
       { file: 'x.yaml', line: 3, message: 'the document is not a Kubernetes object (a mapping with apiVersion and kind) but a sequence' },
       { file: 'x.yaml', line: 6, message: 'the document is not a Kubernetes object (a mapping with apiVersion and kind) but the string "hello"' },
     ]);
+  });
+});
+
+describe('libk8s check: reading large streams document by document', () => {
+  /**
+   * 3,000 documents of varying length after as many `---`, with empty
+   * documents, comments, `...` ends, a directive, CRLF lines, non-ASCII
+   * text, and malformed documents in the middle; the line each object and
+   * each error must be reported at.
+   */
+  function bigStream() {
+    const lines: string[] = [];
+    const objects: [string, number][] = [];
+    const errors: { line: number; column?: number; message: string }[] = [];
+    for (let i = 0; i < 3000; i++) {
+      if (i % 7 === 0) lines.push('---', '# an empty document');
+      if (i % 250 === 0) lines.push('...', '%YAML 1.1');
+      lines.push(i % 11 === 0 ? '--- # object' : '---');
+      if (i % 500 === 250) {
+        // malformed in the middle: the stream goes on after it
+        lines.push('apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: broken-${i}`, '  labels: [unclosed', 'data: {}');
+        errors.push({ line: lines.length, column: 1, message: 'malformed YAML: Flow sequence in block collection must be sufficiently indented and end with a ]' });
+        continue;
+      }
+      if (i % 500 === 400) {
+        lines.push('apiVersion: v1', 'metadata: { name: nokind }');
+        errors.push({ line: lines.length - 1, message: 'the document is not a Kubernetes object: it has no kind' });
+        continue;
+      }
+      objects.push([`cm-${i}`, lines.length + 1]);
+      lines.push('apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: cm-${i}`, 'data:', '  note: "grüße, ≥ 😀"');
+      for (let k = 0; k < i % 5; k++) lines.push(`  key${k}: |`, `    line ${k}`, '    ---not a marker', '    more');
+    }
+    const crlf = lines.map((l, n) => (n % 3 === 0 ? `${l}\r` : l));
+    return { text: `${crlf.join('\n')}\n`, objects, errors };
+  }
+
+  test('objects and malformed documents after many `---` keep their file:line, read whole or in chunks of any size', () => {
+    const { text, objects, errors } = bigStream();
+    const file = path.join(tmp(), 'big.yaml');
+    fs.writeFileSync(file, text);
+    const expected = {
+      objects,
+      errors: errors.map((e) => ({ file: 'big.yaml', ...e })),
+    };
+    const shape = (r: { subjects: { manifest: any; origin: { line?: number } }[]; errors: unknown[] }) => ({
+      objects: r.subjects.map((x): [string, number] => [x.manifest.metadata.name, x.origin.line!]), errors: r.errors,
+    });
+    expect(shape(parseManifests(text, 'big.yaml'))).toEqual(expected);
+    // chunks that split lines, CRLF pairs and multi-byte characters
+    for (const chunk of [7, 4096, 1 << 20]) expect(shape(readManifests(file, 'big.yaml', chunk))).toEqual(expected);
+    const whole = readManifests(file, 'big.yaml');
+    expect(whole.subjects[1].manifest.data).toEqual({ note: 'grüße, ≥ 😀', key0: 'line 0\n---not a marker\nmore\n' });
+  });
+
+  test('the CLI reports the malformed documents in the middle at their lines and checks the rest', async () => {
+    const { text, objects, errors } = bigStream();
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'big.yaml'), text);
+    const r = await check(['big.yaml', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')).toEqual(errors.map((e) => `libk8s check: big.yaml:${e.line}${e.column ? `:${e.column}` : ''}: ${e.message}`));
+    const json = JSON.parse(r.stdout);
+    expect(json.objects).toBe(objects.length);
+    const lines = new Map<string, number>(json.findings.map((f: any) => [f.object.name, f.location.line]));
+    expect(objects.every(([name, line]) => lines.get(name) === line)).toBe(true);
+  });
+});
+
+describe('libk8s check: symlinks', () => {
+  /** tree/ with a good file, a self-referencing link, two links to each other, a link to its parent, a dangling link and a link to a sibling folder. */
+  function loops(): string {
+    const root = tmp();
+    fs.mkdirSync(path.join(root, 'tree', 'sub'), { recursive: true });
+    fs.copyFileSync(path.join(DIR, 'good.yaml'), path.join(root, 'tree', 'sub', 'good.yaml'));
+    fs.symlinkSync('self.yaml', path.join(root, 'tree', 'self.yaml'));
+    fs.symlinkSync('ping', path.join(root, 'tree', 'pong'));
+    fs.symlinkSync('pong', path.join(root, 'tree', 'ping'));
+    fs.symlinkSync('..', path.join(root, 'tree', 'sub', 'up'));
+    fs.symlinkSync('sub', path.join(root, 'tree', 'again'));
+    fs.symlinkSync('nowhere.yaml', path.join(root, 'tree', 'dangling.yaml'));
+    return root;
+  }
+
+  test('a symlink loop is an input error naming it; a link back to a walked directory is not followed again', async () => {
+    const root = loops();
+    const loop = 'cannot be read: a symlink loop (ELOOP: too many levels of symbolic links)';
+    expect(collectFiles(['tree'], root)).toEqual({
+      files: [path.join(root, 'tree', 'sub', 'good.yaml')],
+      missing: [],
+      errors: ['ping', 'pong', 'self.yaml'].map((f) => ({ file: path.join('tree', f), message: loop })),
+    });
+    const r = await check(['tree'], { cwd: root });
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')).toEqual(['ping', 'pong', 'self.yaml'].map((f) => `libk8s check: ${path.join('tree', f)}: ${loop}`));
+    expect(r.stdout.split('\n').pop()).toBe('0 errors, 0 warnings, 1 info, 0 waived; 2 objects checked');
+  });
+
+  test('a symlink loop given on the command line is an input error too, and the real CLI exits 1 without a stack trace', async () => {
+    const root = loops();
+    const r = await check([path.join('tree', 'self.yaml')], { cwd: root });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`libk8s check: ${path.join('tree', 'self.yaml')}: cannot be read: a symlink loop (ELOOP: too many levels of symbolic links)`);
+    const real = cli(['check', 'tree'], root);
+    expect(real.code).toBe(1);
+    expect(real.stderr.trim().split('\n')).toHaveLength(3);
+    expect(real.stderr).not.toMatch(/\n\s+at /);
+    expect(real.stdout).toContain(path.join('tree', 'sub', 'good.yaml'));
   });
 });
 

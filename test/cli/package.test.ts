@@ -27,6 +27,8 @@ describe('the published package', () => {
     fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(pkgDir, 'package.json'));
     // the package's dependencies, as npm would install them beside it
     for (const dep of Object.keys(pkg.dependencies)) {
+      // (a scoped package's folder, e.g. @hpcc-js/, first)
+      fs.mkdirSync(path.dirname(path.join(project, 'node_modules', dep)), { recursive: true });
       fs.symlinkSync(path.join(ROOT, 'node_modules', dep), path.join(project, 'node_modules', dep));
     }
     fs.mkdirSync(path.join(project, 'infra'));

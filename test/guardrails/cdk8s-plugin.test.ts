@@ -282,7 +282,10 @@ describe('the cdk8s validation plugin: compatibility with cdk8s-cli 2.207.60', (
       execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(pkgDir, 'build')]);
       const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
       fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(pkgDir, 'package.json'));
-      for (const dep of Object.keys(pkg.dependencies)) fs.symlinkSync(path.join(ROOT, 'node_modules', dep), path.join(prefix, dep));
+      for (const dep of Object.keys(pkg.dependencies)) {
+        fs.mkdirSync(path.dirname(path.join(prefix, dep)), { recursive: true });
+        fs.symlinkSync(path.join(ROOT, 'node_modules', dep), path.join(prefix, dep));
+      }
 
       const script = `
         const [dir, cls, props, manifest] = process.argv.slice(1);

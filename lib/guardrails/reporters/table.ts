@@ -1,6 +1,7 @@
 import { findingLocation } from '../format';
 import { Finding, Severity } from '../../core/policy';
-import { allFindings, firstAlias, formatSummary, Reports, summarize } from './summary';
+import { formatPolicyLines } from './policy';
+import { asList, firstAlias, formatSummary, Reports, summarize } from './summary';
 
 export interface TableOptions {
   /**
@@ -43,22 +44,54 @@ interface Row {
  * ```
  */
 export function formatTable(reports: Reports, options: TableOptions = {}): string {
+  return Array.from(tableLines(reports, options)).join('\n');
+}
+
+/**
+ * `formatTable` in pieces, for reports too large for one string: calls
+ * `write` with blocks of up to `linesPerBlock` whole lines, joined by
+ * newlines, without a final newline, so the blocks joined by newlines are
+ * `formatTable`'s text. (`CliIO.out` takes such blocks: it adds the newline.)
+ */
+export function writeTable(reports: Reports, write: (block: string) => void, options: TableOptions = {}, linesPerBlock = 2000): void {
+  let block: string[] = [];
+  for (const line of tableLines(reports, options)) {
+    block.push(line);
+    if (block.length >= linesPerBlock) {
+      write(block.join('\n'));
+      block = [];
+    }
+  }
+  if (block.length) write(block.join('\n'));
+}
+
+/** The table's lines, in one pass over the findings for the rows, the column widths and the groups. */
+function* tableLines(reports: Reports, options: TableOptions): Generator<string> {
   const paint = (style: string, s: string) => (options.color ? `\x1b[${style}m${s}\x1b[0m` : s);
-  const rows = collapse(allFindings(reports));
-  const withEnv = rows.some((r) => r.environments.length > 0);
-  const width = (get: (r: Row) => string) => Math.max(0, ...rows.map((r) => get(r).length));
+  const rows = collapse(reports);
   const sevText = (r: Row) => (r.finding.waived ? 'waived' : r.finding.severity);
-  const w = {
-    sev: width(sevText), rule: width((r) => r.finding.rule), object: width((r) => r.object),
-    env: width((r) => r.environments.join(',')), location: width((r) => r.location),
-  };
+  // no Math.max(...spread) nor copying a group per row: a report may have 100,000s of rows
+  const w = { sev: 0, rule: 0, object: 0, env: 0, location: 0 };
+  let withEnv = false;
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    w.sev = Math.max(w.sev, sevText(r).length);
+    w.rule = Math.max(w.rule, r.finding.rule.length);
+    w.object = Math.max(w.object, r.object.length);
+    w.location = Math.max(w.location, r.location.length);
+    if (r.environments.length > 0) {
+      withEnv = true;
+      w.env = Math.max(w.env, r.environments.join(',').length);
+    }
+    const group = groups.get(r.group);
+    if (group) group.push(r);
+    else groups.set(r.group, [r]);
+  }
+  rows.length = 0;
   const indent = ' '.repeat(2 + w.sev + 2);
 
-  const groups = new Map<string, Row[]>();
-  for (const r of rows) groups.set(r.group, [...(groups.get(r.group) ?? []), r]);
-  const lines: string[] = [];
   for (const group of [...groups.keys()].sort(compareText)) {
-    lines.push(paint(STYLE.title, group));
+    yield paint(STYLE.title, group);
     for (const r of groups.get(group)!.sort(compareRows)) {
       const f = r.finding;
       const cells = [
@@ -69,17 +102,19 @@ export function formatTable(reports: Reports, options: TableOptions = {}): strin
         r.location.padEnd(w.location),
         r.alias ? paint(STYLE.dim, `(${r.alias})`) : '',
       ];
-      lines.push(`  ${cells.join('  ')}`.trimEnd());
-      lines.push(`${indent}${f.field ? `${f.field}: ` : ''}${f.message}`);
-      lines.push(`${indent}${paint(STYLE.dim, `fix: ${f.fix}`)}`);
-      if (f.waived) lines.push(`${indent}${paint(STYLE.waived, `waived ${f.severity}: ${f.waived.reason}`)}`);
+      yield `  ${cells.join('  ')}`.trimEnd();
+      yield `${indent}${f.field ? `${f.field}: ` : ''}${f.message}`;
+      yield `${indent}${paint(STYLE.dim, `fix: ${f.fix}`)}`;
+      if (f.waived) yield `${indent}${paint(STYLE.waived, `waived ${f.severity}: ${f.waived.reason}`)}`;
     }
-    lines.push('');
+    groups.delete(group); // written: its rows may go
+    yield '';
   }
+  // lowered severities and dropped packs are listed like waivers: a reviewer sees every rule that was turned down
+  yield* formatPolicyLines(reports, { color: options.color });
   const summary = summarize(reports);
   const text = formatSummary(summary);
-  lines.push(summary.errors > 0 ? paint(STYLE.error, text) : text);
-  return lines.join('\n');
+  yield summary.errors > 0 ? paint(STYLE.error, text) : text;
 }
 
 /** The group a finding is shown in: its construct, else its file. */
@@ -89,25 +124,32 @@ function groupOf(f: Finding): string {
   return f.origin.file ?? '(unknown source)';
 }
 
-/** One row per finding, the same finding in several environments merged. */
-function collapse(findings: readonly Finding[]): Row[] {
+/** One row per finding, the same finding in several environments merged (in one pass, keyed by a Map). */
+function collapse(reports: Reports): Row[] {
   const rows = new Map<string, Row>();
-  for (const f of findings) {
-    const row: Row = {
-      group: groupOf(f),
-      finding: f,
-      alias: firstAlias(f.aliases),
-      object: `${f.object.kind}/${f.object.name}`,
-      location: findingLocation(f) ?? '',
-      environments: [],
-    };
-    const key = JSON.stringify([row.group, f.rule, row.object, row.location, f.severity, f.field, f.message, f.fix, f.waived?.reason]);
-    const existing = rows.get(key) ?? row;
-    rows.set(key, existing);
-    const env = f.origin.environment;
-    if (env !== undefined && !existing.environments.includes(env)) existing.environments.push(env);
+  for (const report of asList(reports)) {
+    for (const f of report.findings) {
+      const group = groupOf(f);
+      const object = `${f.object.kind}/${f.object.name}`;
+      const location = findingLocation(f) ?? '';
+      const key = rowKey(group, f.rule, object, location, f.severity, f.field, f.message, f.fix, f.waived?.reason);
+      let row = rows.get(key);
+      if (!row) {
+        row = { group, finding: f, alias: firstAlias(f.aliases), object, location, environments: [] };
+        rows.set(key, row);
+      }
+      const env = f.origin.environment;
+      if (env !== undefined && !row.environments.includes(env)) row.environments.push(env);
+    }
   }
   return [...rows.values()];
+}
+
+/** The fields that make two findings one row, joined by NUL (cheaper than JSON for 100,000s of findings); undefined apart from ''. */
+function rowKey(...fields: (string | undefined)[]): string {
+  let key = '';
+  for (const f of fields) key += f === undefined ? '\u0000\u0001' : `\u0000${f}`;
+  return key;
 }
 
 function compareRows(a: Row, b: Row): number {

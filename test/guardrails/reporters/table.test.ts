@@ -1,4 +1,5 @@
-import { findingLocation, formatSummary, formatTable, Guardrails, Report, Rule, summarize, WebService } from 'libk8s';
+import { Finding, findingLocation, formatSummary, formatTable, Guardrails, Report, Rule, summarize, WebService } from 'libk8s';
+import { writeTable } from '../../../lib/guardrails/reporters/table';
 import { newApp } from '../../support/apps';
 import { fileReport, testEngine } from './support';
 
@@ -68,9 +69,67 @@ describe('formatTable', () => {
       '          noted',
       '          fix: nothing.',
       '',
+      // packs: [] drops every built-in pack without a reason: listed, like the waivers, before the summary
+      'guardrails policy (lowered severities and dropped packs)',
+      expect.stringMatching(/^ {2}dropped {2}pack pss-baseline dropped \(\d+ rules off\): needs a reason \(packs\)$/),
+      expect.stringMatching(/^ {2}dropped {2}pack pss-restricted dropped/),
+      expect.stringMatching(/^ {2}dropped {2}pack production dropped/),
+      expect.stringMatching(/^ {2}dropped {2}pack ownership dropped/),
+      '',
       formatSummary(summarize(reports)),
     ]);
     expect(formatSummary(summarize(reports))).toMatch(/^2 errors, 0 warnings, 0 info, 2 waived; \d+ objects checked; unchecked kinds: .*\bService \(4\)/);
+  });
+});
+
+describe('formatTable at scale', () => {
+  /** A `libk8s check` report of `objects` Deployments in one file, `perObject` error findings each (built directly: no engine). */
+  function bigReport(objects: number, perObject: number): Report {
+    const findings: Finding[] = [];
+    for (let i = 0; i < objects; i++) {
+      const origin = { file: 'all.yaml', line: 1 + 30 * i };
+      for (let k = 0; k < perObject; k++) {
+        findings.push({
+          rule: `acme/rule-${k}`, pack: 'acme', severity: 'error', aliases: { polaris: `acmeRule${k}` },
+          message: `breaks rule ${k}`, fix: 'fix it.', field: 'spec.template.spec',
+          object: { apiVersion: 'apps/v1', kind: 'Deployment', name: `app-${i}`, namespace: 'shop' }, origin,
+        });
+      }
+    }
+    return { findings, unchecked: [], objects };
+  }
+
+  test('40,000 objects with 5 findings each (200,000 rows in one file) format without overflowing the stack, in seconds', () => {
+    const report = bigReport(40_000, 5);
+    const start = Date.now();
+    const lines = formatTable(report).split('\n');
+    // the quadratic table took 49 s at 20k objects and threw RangeError (Math.max(...rows)) at 40k
+    expect(Date.now() - start).toBeLessThan(15_000);
+    expect(lines.length).toBe(1 + 200_000 * 3 + 2);
+    expect(lines[0]).toBe('all.yaml');
+    expect(lines[1]).toBe('  error  acme/rule-0  Deployment/app-0      all.yaml:1        (polaris: acmeRule0)');
+    expect(lines[2]).toBe('         spec.template.spec: breaks rule 0');
+    // rows in line order: the last object's last finding comes last
+    expect(lines[lines.length - 5]).toBe('  error  acme/rule-4  Deployment/app-39999  all.yaml:1199971  (polaris: acmeRule4)');
+    expect(lines[lines.length - 2]).toBe('');
+    expect(lines[lines.length - 1]).toBe('200000 errors, 0 warnings, 0 info, 0 waived; 40000 objects checked');
+  });
+
+  test('the same finding in many environments is one row, and writeTable writes the same text in blocks of lines', () => {
+    const one = bigReport(2_000, 2);
+    const envs = ['dev', 'staging', 'prod'].map((environment): Report => ({
+      ...one, findings: one.findings.map((f) => ({ ...f, origin: { ...f.origin, environment } })),
+    }));
+    const text = formatTable(envs);
+    const lines = text.split('\n');
+    expect(lines.length).toBe(1 + 4_000 * 3 + 2);
+    expect(lines[1]).toBe('  error  acme/rule-0  Deployment/app-0     dev,staging,prod  all.yaml:1      (polaris: acmeRule0)');
+    for (const [report, size] of [[envs, 1000], [fileReport(), 1], [fileReport(), 4], [[] as Report[], 7]] as const) {
+      const blocks: string[] = [];
+      writeTable(report, (b) => blocks.push(b), { color: true }, size);
+      expect(blocks.every((b) => b.split('\n').length <= size)).toBe(true);
+      expect(blocks.join('\n')).toBe(formatTable(report, { color: true }));
+    }
   });
 });
 

@@ -1,0 +1,94 @@
+import * as fs from 'fs';
+import { Libk8sError } from '../core/errors';
+import { diffEnvironments, diffExitCode, DiffFormat, formatDiff, parseOutputFiles, readBaseline } from '../diff';
+import { DELIVERY_DIR } from '../synth/delivery';
+import { optionValue, UsageError } from './args';
+import { captureProgram } from './capture';
+import { CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './io';
+
+const FORMATS: readonly DiffFormat[] = ['text', 'markdown', 'json'];
+
+export const DIFF_USAGE = `Usage: libk8s diff [entry] [--against DIR|GIT_REF] [--env ENV]... [--format text|markdown|json] [--out DIR]
+
+Synthesizes the program (default: infra/main.ts) in memory and compares it,
+per environment and per object, with the previous output: added, removed,
+changed (each changed field, old -> new) and renamed objects. Values of
+Secrets are never printed. Nothing is written.
+
+  --against X      A folder (an output tree) or a git ref whose committed output
+                   is read without touching the work tree (default: the output
+                   folder itself, i.e. what the last synth wrote).
+  --env ENV        Only this environment; repeat for several.
+  --format FORMAT  text (default), markdown (a pull-request comment) or json.
+  --out DIR        The output folder synth writes (default: the App's outdir, dist).
+
+Exit codes: 0 no change, 3 changes, 1 error, 2 usage.`;
+
+interface DiffArgs { entry: string; against?: string; envs: string[]; format: DiffFormat; out?: string; help: boolean }
+
+export function parseDiffArgs(args: readonly string[]): DiffArgs {
+  const parsed: DiffArgs = { entry: 'infra/main.ts', envs: [], format: 'text', help: false };
+  let entrySeen = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = (flag: string): string => {
+      const [v, last] = optionValue(args, i, flag);
+      i = last;
+      return v;
+    };
+    if (a === '-h' || a === '--help') parsed.help = true;
+    else if (a === '--against' || a.startsWith('--against=')) parsed.against = value('--against');
+    else if (a === '--env' || a.startsWith('--env=')) parsed.envs.push(...value('--env').split(',').filter(Boolean));
+    else if (a === '--out' || a.startsWith('--out=')) parsed.out = value('--out');
+    else if (a === '--format' || a.startsWith('--format=')) {
+      const f = value('--format');
+      if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format takes ${FORMATS.join(', ')}, not ${JSON.stringify(f)}`);
+      parsed.format = f as DiffFormat;
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else if (entrySeen) throw new UsageError(`only one entry file may be given (got ${parsed.entry} and ${a})`);
+    else { parsed.entry = a; entrySeen = true; }
+  }
+  return parsed;
+}
+
+/** `libk8s diff`: what the program changes, per environment and object. */
+export async function runDiff(argv: readonly string[], io: CliIO): Promise<number> {
+  let args: DiffArgs;
+  try {
+    args = parseDiffArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`libk8s diff: ${e.message}.\n\n${DIFF_USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (args.help) {
+    io.out(DIFF_USAGE);
+    return EXIT_OK;
+  }
+  const run = captureProgram('diff', args.entry, io, { outdir: args.out, environments: args.envs });
+  if (!run.ok) return run.code;
+  const outdir = run.captured[0].outdir;
+  // the after side as synth would write it, keyed like the tree on disk: <env>/<app>/<file>, and _delivery/<app>/<file>
+  const files = new Map<string, string>();
+  for (const c of run.captured) {
+    for (const [env, envFiles] of c.files) for (const [f, text] of envFiles) files.set(`${env}/${c.app.name}/${f}`, text);
+    for (const [f, text] of c.delivery) files.set(`${DELIVERY_DIR}/${c.app.name}/${f}`, text);
+  }
+  try {
+    const after = parseOutputFiles(files, 'the program');
+    const fresh = args.against === undefined && !fs.existsSync(outdir);
+    const baseline = fresh ? { sets: [], description: 'no previous output' } : readBaseline(args.against ?? outdir, { cwd: io.cwd, outdir });
+    const envs = args.envs.length ? args.envs : undefined;
+    // only the apps the program synthesizes: another app's folders beside them are not this program's to remove
+    const apps = new Set(run.captured.map((c) => String(c.app.name)));
+    const before = baseline.sets.map((s) => ({ ...s, objects: s.objects.filter((o) => apps.has(o.file.split('/')[0])) }));
+    const result = diffEnvironments(before, after, { environments: envs });
+    const text = formatDiff(result, args.format, { against: baseline.description });
+    io.out(text.endsWith('\n') ? text.slice(0, -1) : text);
+    return diffExitCode(result);
+  } catch (e) {
+    if (!(e instanceof Libk8sError)) throw e;
+    io.err(`libk8s diff: ${e.message}`);
+    return EXIT_INVALID;
+  }
+}
