@@ -183,7 +183,8 @@ export function collectFiles(inputs: readonly string[], cwd: string): { files: s
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const full = path.join(dir, entry.name);
-      const yaml = /\.ya?ml$/i.test(entry.name);
+      // a kustomization.yaml below a directory is kustomize's configuration (synth writes one per environment), not an object
+      const yaml = /\.ya?ml$/i.test(entry.name) && !/^kustomization\.ya?ml$/i.test(entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile()) {
         if (yaml) files.add(full);

@@ -12,6 +12,8 @@ Commands:
                     environment's manifests to <out>/<environment>/<app>/.
   check PATH...     Run the guardrails over Kubernetes YAML: files, and the
                     *.yaml/*.yml files below directories.
+  init PATH [dir]   Start an app repository from a golden path (--list
+                    shows them): infra/main.ts, CI, Renovate, README.
   diff [entry]      What the program changes in every environment, per
                     object and field, against the last output or a git ref.
   graph [entry]     The app as a picture: Mermaid, DOT or SVG.
@@ -48,6 +50,13 @@ Options for check:
   --format FORMAT   table (default), json or sarif.
   --output FILE     Write the report to FILE instead of standard output.
 
+Options for init:
+  --name NAME       The app's name (default: the directory's name).
+  --team TEAM       The owning team (default: the name).
+  --platform PKG    A platform package (its name, resolved from here, or
+                    its folder): its golden paths, and it as a dependency.
+  --list            List the golden paths, one line each.
+
   -h, --help        Show this help.
   -v, --version     Show the version.
 
@@ -70,6 +79,11 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO()): Pr
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { runCheck } = require('./check') as typeof import('./check');
     return runCheck(rest, io, USAGE);
+  }
+  if (command === 'init') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runInit } = require('./init') as typeof import('./init');
+    return runInit(rest, io, USAGE);
   }
   if (command === 'diff') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -413,3 +413,13 @@ describe('the real CLI with the built-in packs (smoke: the packs evolve)', () =>
     expect(r.stderr).toContain('libk8s check: give the YAML files or directories to check');
   });
 });
+
+describe('libk8s check over a synthesized output folder', () => {
+  test("every environment's kustomization.yaml is kustomize's configuration, not an object: skipped below a directory", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'libk8s-check-kustomize-'));
+    fs.mkdirSync(path.join(dir, 'prod', 'shop'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'prod', 'shop', 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cm.yaml]\n');
+    fs.writeFileSync(path.join(dir, 'prod', 'shop', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n');
+    expect(collectFiles([dir], dir).files.map((f) => path.relative(dir, f))).toEqual([path.join('prod', 'shop', 'cm.yaml')]);
+  });
+});
