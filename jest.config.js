@@ -7,4 +7,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   moduleNameMapper: { '^libk8s$': '<rootDir>/lib/index.ts' },
   testTimeout: 60000,
+  // the suites spend most of their time in child processes (the CLI, kubectl, npm pack): two workers on two cores
+  maxWorkers: 2,
 };

@@ -18,7 +18,7 @@ const CLI = path.join(ROOT, 'bin', 'libk8s.js');
 const SHOP = path.join('examples', 'shop', 'main.ts');
 
 /** The issue's targets. */
-const TARGET = { n: 1000, speedup: 10, synthMs: 1500, growth: 2.2, rssMB: 400, cliMs: 1500 };
+const TARGET = { n: 1000, speedup: 10, synthMs: 1500, growth: 2.2, rssMB: 400, cliMs: 1500, viewMs: 1000 };
 
 interface Options {
   sizes: number[];
@@ -137,6 +137,16 @@ function runCli(base: string, env: NodeJS.ProcessEnv): number {
   return ms;
 }
 
+/** Wall time of a whole `libk8s diff` (against `out`, written by a synth of the same program: no change) or `libk8s graph` process, ms. */
+function runView(command: 'diff' | 'graph', args: readonly string[]): number {
+  settle();
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [CLI, command, SHOP, ...args], { cwd: ROOT, env: process.env, encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`libk8s ${command} failed (exit ${r.status}):\n${r.stderr}`);
+  return ms;
+}
+
 function clean(dir: string): void {
   for (const entry of fs.readdirSync(dir)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
 }
@@ -216,6 +226,11 @@ function measureStages(o: Options, base: string): StageResult {
 interface CliResult {
   readonly warmCache: Series;
   readonly noTsxCache: Series;
+  /** `libk8s diff examples/shop` against its own output (no change, exit 0). */
+  readonly diff: Series;
+  /** `libk8s graph examples/shop --env prod` as Mermaid, and as SVG (Graphviz in WebAssembly). */
+  readonly graph: Series;
+  readonly graphSvg: Series;
 }
 
 function measureCli(o: Options, base: string): CliResult {
@@ -230,10 +245,25 @@ function measureCli(o: Options, base: string): CliResult {
     clean(base);
     return series(xs);
   };
-  return {
-    warmCache: measure('tsx cache warm', { ...process.env }),
-    noTsxCache: measure('TSX_DISABLE_CACHE=1', { ...process.env, TSX_DISABLE_CACHE: '1' }),
+  const view = (label: string, once: () => number): Series => {
+    const xs: number[] = [];
+    for (let run = 0; run <= runs; run++) {
+      const ms = once();
+      log(`  ${label} ${run === 0 ? 'warm-up, discarded' : `run ${run}/${runs}`}: ${ms.toFixed(0)} ms`);
+      if (run > 0) xs.push(ms);
+    }
+    return series(xs);
   };
+  const warmCache = measure('tsx cache warm', { ...process.env });
+  const noTsxCache = measure('TSX_DISABLE_CACHE=1', { ...process.env, TSX_DISABLE_CACHE: '1' });
+  const out = fs.mkdtempSync(path.join(base, 'view-'));
+  const synth = spawnSync(process.execPath, [CLI, 'synth', SHOP, '--out', out, '--quiet'], { cwd: ROOT, encoding: 'utf8' });
+  if (synth.status !== 0) throw new Error(`libk8s synth failed (exit ${synth.status}):\n${synth.stderr}`);
+  const diff = view('libk8s diff examples/shop (no change)', () => runView('diff', ['--out', out]));
+  const graph = view('libk8s graph examples/shop (mermaid)', () => runView('graph', ['--env', 'prod']));
+  const graphSvg = view('libk8s graph examples/shop (svg)', () => runView('graph', ['--env', 'prod', '--format', 'svg']));
+  clean(base);
+  return { warmCache, noTsxCache, diff, graph, graphSvg };
 }
 
 function profileRun(o: Options, base: string): { file: string; summary: ProfileSummary } | undefined {
@@ -350,6 +380,12 @@ function checks(sizes: readonly SizeResult[], cli: CliResult | undefined): Check
       ? { pass: cli.warmCache.median <= TARGET.cliMs, detail: `${fmtMs(cli.warmCache.median)} ms (without tsx's cache: ${fmtMs(cli.noTsxCache.median)} ms)` }
       : missing('skipped')),
   });
+  for (const [name, key] of [['libk8s diff examples/shop', 'diff'], ['libk8s graph examples/shop (mermaid)', 'graph'], ['libk8s graph examples/shop (svg)', 'graphSvg']] as const) {
+    out.push({
+      name: `${name} <= ${TARGET.viewMs / 1000} s, whole process`,
+      ...(cli ? { pass: cli[key].median <= TARGET.viewMs, detail: `${fmtMs(cli[key].median)} ms` } : missing('skipped')),
+    });
+  }
   return out;
 }
 
@@ -436,6 +472,9 @@ function report(m: Machine, o: Options, sizes: readonly SizeResult[], stages: St
     lines.push('|---|---:|---:|');
     lines.push(`| fresh node process (tsx's transform cache warm, the usual case) | ${fmtMs(cli.warmCache.median)} ms | ${fmtMs(cli.warmCache.min)}–${fmtMs(cli.warmCache.max)} ms |`);
     lines.push(`| fresh node process, TSX_DISABLE_CACHE=1 (first run ever) | ${fmtMs(cli.noTsxCache.median)} ms | ${fmtMs(cli.noTsxCache.min)}–${fmtMs(cli.noTsxCache.max)} ms |`);
+    lines.push(`| \`libk8s diff examples/shop\` against its own output (no change) | ${fmtMs(cli.diff.median)} ms | ${fmtMs(cli.diff.min)}–${fmtMs(cli.diff.max)} ms |`);
+    lines.push(`| \`libk8s graph examples/shop --env prod\` (Mermaid) | ${fmtMs(cli.graph.median)} ms | ${fmtMs(cli.graph.min)}–${fmtMs(cli.graph.max)} ms |`);
+    lines.push(`| \`libk8s graph examples/shop --env prod --format svg\` | ${fmtMs(cli.graphSvg.median)} ms | ${fmtMs(cli.graphSvg.min)}–${fmtMs(cli.graphSvg.max)} ms |`);
   }
   lines.push('');
   lines.push('Targets:');

@@ -88,7 +88,8 @@ export async function runDiff(argv: readonly string[], io: CliIO): Promise<numbe
     return diffExitCode(result);
   } catch (e) {
     if (!(e instanceof Libk8sError)) throw e;
-    io.err(`libk8s diff: ${e.message}`);
+    // the diff's own errors already say they are libk8s diff's
+    io.err(e.message.startsWith('libk8s diff:') ? e.message : `libk8s diff: ${e.message}`);
     return EXIT_INVALID;
   }
 }

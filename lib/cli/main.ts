@@ -102,6 +102,10 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO()): Pr
   // loaded on demand, like check: `import 'libk8s'` never loads the CLI, and the CLI loads only the command it runs
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { parseSynthArgs, runSynth } = require('./synth') as typeof import('./synth');
+  if (rest.includes('-h') || rest.includes('--help')) {
+    io.out(USAGE);
+    return EXIT_OK;
+  }
   let args: ReturnType<typeof parseSynthArgs>;
   try {
     args = parseSynthArgs(rest);

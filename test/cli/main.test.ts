@@ -38,6 +38,15 @@ describe('usage', () => {
     expect(r.stdout).toContain('synth [entry]');
   });
 
+  test('every command takes --help: synth, check, diff and graph print their usage and exit 0', async () => {
+    for (const command of ['synth', 'check', 'diff', 'graph']) {
+      const r = await inProcess([command, '--help']);
+      expect({ command, code: r.code }).toEqual({ command, code: 0 });
+      expect(r.stdout).toMatch(/Usage: libk8s/);
+    }
+    expect((await inProcess(['diff', '--help'])).stdout).toContain('Exit codes: 0 no change, 3 changes, 1 error, 2 usage.');
+  });
+
   test('--version prints the package version', async () => {
     const r = await inProcess(['--version']);
     expect(r.stdout).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
