@@ -17,25 +17,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { readManifestTree, synthShopExample } from './support/schemas';
+import { onPath } from './support/path';
 
 type Manifest = Record<string, any>;
 
 const ENVIRONMENTS = ['dev', 'prod'] as const;
 
-/** The absolute path of an executable on PATH, if there is one. */
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 const KUBECTL = onPath('kubectl');
 

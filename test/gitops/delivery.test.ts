@@ -8,6 +8,7 @@ import { deliveriesFor, resolveDelivery } from '../../lib/gitops';
 import { deliveryObjects, serializeDelivery, serializeEnvironment } from '../../lib/synth/serialize';
 import { describeWithReference } from '../support/reference';
 import { conformanceProblems } from '../support/schemas';
+import { onPath } from '../support/path';
 
 const REPO = 'https://github.com/acme/shop.git';
 
@@ -151,7 +152,7 @@ describeWithReference('delivery objects against their CRDs and the Kubernetes sc
   });
 });
 
-const KUBECTL = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'kubectl')).find((p) => fs.existsSync(p));
+const KUBECTL = onPath('kubectl');
 (KUBECTL ? describe : describe.skip)(`kubectl kustomize reads each environment of every target${KUBECTL ? '' : ' (skipped: kubectl is not on PATH)'}`, () => {
   test.each(['kustomize', 'argo-cd', 'flux'] as const)('%s', (target) => {
     const { envs } = output({ delivery: { target, repo: REPO, namespaces: true } });

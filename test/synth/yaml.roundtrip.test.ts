@@ -13,23 +13,10 @@ import fc from 'fast-check';
 import * as jsYaml from 'js-yaml';
 import { parse } from 'yaml';
 import { toYaml, toYamlStream } from 'libk8s';
+import { onPath } from '../support/path';
 
 const SEED = 20_240_611;
 
-/** The absolute path of an executable on PATH, if there is one. */
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 const KUBECTL = onPath('kubectl');
 
