@@ -258,7 +258,7 @@ interface TsxApi {
 export function loadProgram(entry: string, session: SynthSession): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tsx = require('tsx/cjs/api') as TsxApi;
-  const loader = tsx.register({ namespace: `libk8s-synth-${process.pid}-${++runs}` });
+  const loader = tsx.register({ namespace: `libk8s-synth-${++runs}` });
   const programs = loader.require(sessionModuleFor(entry), __filename) as typeof import('../synth/session');
   programs.runSynthSession(session, () => loader.require(entry, __filename));
 }
