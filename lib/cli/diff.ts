@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import { Libk8sError } from '../core/errors';
 import { diffEnvironments, diffExitCode, DiffFormat, formatDiff, parseOutputFiles, readBaseline } from '../diff';
 import { DELIVERY_DIR } from '../synth/delivery';
+import type { DeliveryTarget } from '../core/platform';
+import { DELIVERY_TARGETS, DeliveryOverrides } from '../gitops/source';
 import { optionValue, UsageError } from './args';
 import { captureProgram } from './capture';
 import { CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './io';
@@ -21,13 +23,15 @@ Secrets are never printed. Nothing is written.
   --env ENV        Only this environment; repeat for several.
   --format FORMAT  text (default), markdown (a pull-request comment) or json.
   --out DIR        The output folder synth writes (default: the App's outdir, dist).
+  --delivery T, --repo URL, --revision REF, --path PREFIX
+                   As for libk8s synth: compare with the delivery objects synth writes.
 
 Exit codes: 0 no change, 3 changes, 1 error, 2 usage.`;
 
-interface DiffArgs { entry: string; against?: string; envs: string[]; format: DiffFormat; out?: string; help: boolean }
+interface DiffArgs { entry: string; against?: string; envs: string[]; format: DiffFormat; out?: string; help: boolean; delivery: DeliveryOverrides }
 
 export function parseDiffArgs(args: readonly string[]): DiffArgs {
-  const parsed: DiffArgs = { entry: 'infra/main.ts', envs: [], format: 'text', help: false };
+  const parsed: DiffArgs = { entry: 'infra/main.ts', envs: [], format: 'text', help: false, delivery: {} };
   let entrySeen = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -40,6 +44,14 @@ export function parseDiffArgs(args: readonly string[]): DiffArgs {
     else if (a === '--against' || a.startsWith('--against=')) parsed.against = value('--against');
     else if (a === '--env' || a.startsWith('--env=')) parsed.envs.push(...value('--env').split(',').filter(Boolean));
     else if (a === '--out' || a.startsWith('--out=')) parsed.out = value('--out');
+    else if (a === '--delivery' || a.startsWith('--delivery=')) {
+      const target = value('--delivery');
+      if (!(DELIVERY_TARGETS as readonly string[]).includes(target)) throw new UsageError(`--delivery takes ${DELIVERY_TARGETS.join(', ')}, not ${JSON.stringify(target)}`);
+      parsed.delivery = { ...parsed.delivery, target: target as DeliveryTarget };
+    }
+    else if (a === '--repo' || a.startsWith('--repo=')) parsed.delivery = { ...parsed.delivery, repo: value('--repo') };
+    else if (a === '--revision' || a.startsWith('--revision=')) parsed.delivery = { ...parsed.delivery, revision: value('--revision') };
+    else if (a === '--path' || a.startsWith('--path=')) parsed.delivery = { ...parsed.delivery, path: value('--path') };
     else if (a === '--format' || a.startsWith('--format=')) {
       const f = value('--format');
       if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format takes ${FORMATS.join(', ')}, not ${JSON.stringify(f)}`);
@@ -65,7 +77,7 @@ export async function runDiff(argv: readonly string[], io: CliIO): Promise<numbe
     io.out(DIFF_USAGE);
     return EXIT_OK;
   }
-  const run = captureProgram('diff', args.entry, io, { outdir: args.out, environments: args.envs });
+  const run = await captureProgram('diff', args.entry, io, { outdir: args.out, environments: args.envs, delivery: args.delivery });
   if (!run.ok) return run.code;
   const outdir = run.captured[0].outdir;
   // the after side as synth would write it, keyed like the tree on disk: <env>/<app>/<file>, and _delivery/<app>/<file>

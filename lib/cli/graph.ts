@@ -58,7 +58,7 @@ export async function runGraph(argv: readonly string[], io: CliIO): Promise<numb
     io.out(GRAPH_USAGE);
     return EXIT_OK;
   }
-  const run = captureProgram('graph', args.entry, io, { environments: args.env ? [args.env] : undefined });
+  const run = await captureProgram('graph', args.entry, io, { environments: args.env ? [args.env] : undefined });
   if (!run.ok) return run.code;
   const texts: string[] = [];
   try {
@@ -72,7 +72,11 @@ export async function runGraph(argv: readonly string[], io: CliIO): Promise<numb
     io.err(`libk8s graph: ${e.message}`);
     return EXIT_INVALID;
   }
-  const text = texts.join(args.format === 'mermaid' ? '\n' : '\n');
+  if (args.format === 'svg' && texts.length > 1) {
+    io.err(`libk8s graph: the program synthesizes ${texts.length} apps; an SVG file holds one picture: use --format mermaid or dot, or one app per program.`);
+    return EXIT_USAGE;
+  }
+  const text = texts.join('\n');
   if (args.out) {
     const target = path.resolve(io.cwd, args.out);
     fs.mkdirSync(path.dirname(target), { recursive: true });

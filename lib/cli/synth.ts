@@ -101,7 +101,7 @@ export async function runSynth(args: SynthArgs, io: CliIO): Promise<number> {
     },
   };
   try {
-    loadProgram(entry, session);
+    await loadProgram(entry, session);
   } catch (e) {
     const outcome = describeOutcome(session, e, io);
     if (e instanceof GuardrailsError) {
@@ -255,12 +255,17 @@ interface TsxApi {
  * the program itself loads there, so every `app.synth()` it makes sees the
  * command line's options.
  */
-export function loadProgram(entry: string, session: SynthSession): void {
+export async function loadProgram(entry: string, session: SynthSession): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tsx = require('tsx/cjs/api') as TsxApi;
   const loader = tsx.register({ namespace: `libk8s-synth-${++runs}` });
   const programs = loader.require(sessionModuleFor(entry), __filename) as typeof import('../synth/session');
-  programs.runSynthSession(session, () => loader.require(entry, __filename));
+  const exported = programs.runSynthSession(session, () => loader.require(entry, __filename)) as { default?: unknown } | undefined;
+  // an async program: a promise it exports (module.exports or default) is awaited, and so is a pending
+  // `main().then(…)` that has not called app.synth() yet, for one turn of the event loop
+  const pending = [exported, exported?.default].find((x): x is PromiseLike<unknown> => typeof (x as PromiseLike<unknown>)?.then === 'function');
+  if (pending) await pending;
+  else if (session.results.length === 0 && (session.failures?.length ?? 0) === 0 && (session.captured?.length ?? 0) === 0) await new Promise((r) => setImmediate(r));
 }
 
 /**
@@ -292,8 +297,10 @@ function mappedByTsconfig(cwd: string): string | undefined {
     const options = JSON.parse(text).compilerOptions ?? {};
     const target = options.paths?.libk8s?.[0];
     if (typeof target !== 'string') return undefined;
+    // resolved as a module is: the file, with an extension, or a folder's index
     const mapped = path.resolve(cwd, options.baseUrl ?? '.', target);
-    return fs.existsSync(mapped) ? mapped : undefined;
+    return [mapped, `${mapped}.ts`, `${mapped}.js`, path.join(mapped, 'index.ts'), path.join(mapped, 'index.js')]
+      .find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
   } catch {
     return undefined;
   }

@@ -198,13 +198,14 @@ export interface DeliveryProps {
   readonly revision?: string;
   /**
    * The output directory's path inside the repository.
-   * @default 'dist'
+   * @default - the App's `outdir` when it is a relative path, else 'dist'
    */
   readonly path?: string;
   /**
    * A Namespace object per environment, labelled for Pod Security admission
    * (`pod-security.kubernetes.io/enforce: restricted` and its version).
-   * @default false
+   * @default - true for the flux target (Flux creates no namespace), false
+   * for the others (Argo CD's Applications create theirs, CreateNamespace=true)
    * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/
    */
   readonly namespaces?: boolean;

@@ -75,7 +75,7 @@ export function argoCd(d: ResolvedDelivery): Delivery {
       };
       const folder = (env: string) => `${d.path}/${env}/${app.name}`;
       const files = new Map<string, Record<string, any>[]>();
-      if (typeof o.project === 'object') files.set('project.yaml', [appProject(ctx, { name: project, namespace, server, repo: d.repo!, namespaces: !!d.props.namespaces })]);
+      if (typeof o.project === 'object') files.set('project.yaml', [appProject(ctx, { name: project, namespace, server, repo: d.repo! })]);
       const metadata = (name: string) => ({ name, namespace, labels, finalizers: ['resources-finalizer.argocd.argoproj.io'] });
       if (o.applicationSet) {
         files.set('applicationset.yaml', [{
@@ -83,18 +83,20 @@ export function argoCd(d: ResolvedDelivery): Delivery {
           kind: 'ApplicationSet',
           metadata: { name: app.name, namespace, labels },
           spec: {
-            // the git generator finds each environment's folder; the list gives each its namespace
+            // the list names the environments synthesized (with their namespaces) and is the base; the git
+            // directory generator over the same folders is merged in by path, so a folder in git that is no
+            // environment of the app (another app's, _delivery/) makes no Application
             generators: [{
               merge: {
                 mergeKeys: ['path'],
                 generators: [
-                  { git: { repoURL: d.repo, revision: d.revision, directories: [{ path: `${d.path}/*/${app.name}` }] } },
                   { list: { elements: ctx.environments.map((e) => ({ path: folder(e.name), environment: e.name, namespace: e.namespace })) } },
+                  { git: { repoURL: d.repo, revision: d.revision, directories: [{ path: `${d.path}/*/${app.name}` }, { path: `${d.path}/_delivery/*`, exclude: true }] } },
                 ],
               },
             }],
             template: {
-              metadata: { name: `${app.name}-{{path[1]}}`, labels, finalizers: ['resources-finalizer.argocd.argoproj.io'] },
+              metadata: { name: `${app.name}-{{environment}}`, labels, finalizers: ['resources-finalizer.argocd.argoproj.io'] },
               spec: {
                 project,
                 source: { repoURL: d.repo, targetRevision: d.revision, path: '{{path}}' },
@@ -125,7 +127,7 @@ export function argoCd(d: ResolvedDelivery): Delivery {
 }
 
 /** An AppProject limited to the app's repository, its environments' namespaces and the kinds it emits. */
-function appProject(ctx: DeliveryAppContext, p: { name: string; namespace: string; server: string; repo: string; namespaces: boolean }): Record<string, any> {
+function appProject(ctx: DeliveryAppContext, p: { name: string; namespace: string; server: string; repo: string }): Record<string, any> {
   const groupKind = (k: { apiVersion: string; kind: string }) => ({ group: k.apiVersion.includes('/') ? k.apiVersion.split('/')[0] : '', kind: k.kind });
   const unique = (list: { group: string; kind: string }[]) => [...new Map(list.map((x) => [`${x.group}/${x.kind}`, x])).values()]
     .sort((a, b) => (a.group + '/' + a.kind < b.group + '/' + b.kind ? -1 : 1));
@@ -139,7 +141,8 @@ function appProject(ctx: DeliveryAppContext, p: { name: string; namespace: strin
       sourceRepos: [p.repo],
       destinations: ctx.environments.map((e) => ({ server: p.server, namespace: e.namespace })),
       namespaceResourceWhitelist: unique(all.filter((k) => k.namespaced).map(groupKind)),
-      clusterResourceWhitelist: unique([...all.filter((k) => !k.namespaced).map(groupKind), ...(p.namespaces ? [{ group: '', kind: 'Namespace' }] : [])]),
+      // every Application syncs with CreateNamespace=true, which a project must allow
+      clusterResourceWhitelist: unique([...all.filter((k) => !k.namespaced).map(groupKind), { group: '', kind: 'Namespace' }]),
     },
   };
 }

@@ -35,7 +35,7 @@ export function flux(d: ResolvedDelivery): Delivery {
     },
     deliveryObjects({ app, environments }) {
       const labels = deliveryLabels(app);
-      const ref = /^[0-9a-f]{40}$/.test(d.revision) ? { commit: d.revision } : d.revision.startsWith('refs/') ? { name: d.revision } : oci ? { tag: d.revision } : { branch: d.revision };
+      const ref = fluxRef(d.revision, oci);
       const source = oci
         ? { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository', metadata: { name: app.name, namespace, labels }, spec: { interval, url: d.repo, ref } }
         : { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: app.name, namespace, labels }, spec: { interval, url: d.repo, ref } };
@@ -62,4 +62,18 @@ export function flux(d: ResolvedDelivery): Delivery {
       return files;
     },
   };
+}
+
+/**
+ * The `ref` of a Flux source for a revision: a 40-hex commit, `refs/heads/x`
+ * (a branch), `refs/tags/x` or a semver-like `v1.4.2` (a tag), any other
+ * name a branch. An OCI artifact has tags (or a `sha256:` digest) only.
+ */
+export function fluxRef(revision: string, oci: boolean): Record<string, string> {
+  if (oci) return revision.startsWith('sha256:') ? { digest: revision } : { tag: revision.replace(/^refs\/tags\//, '') };
+  if (/^[0-9a-f]{40}$/.test(revision)) return { commit: revision };
+  if (revision.startsWith('refs/heads/')) return { branch: revision.slice('refs/heads/'.length) };
+  if (revision.startsWith('refs/tags/')) return { tag: revision.slice('refs/tags/'.length) };
+  if (revision.startsWith('refs/')) return { name: revision };
+  return /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(revision) ? { tag: revision } : { branch: revision };
 }

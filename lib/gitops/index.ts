@@ -18,10 +18,12 @@ export { checkDelivery, DeliveryOverrides, DELIVERY_TARGETS, resolveDelivery, Re
  * Argo CD ordering annotations (unless `argoCdAnnotations` is false), and
  * kustomize last, whose kustomization.yaml lists every file.
  */
-export function deliveriesFor(platform: Platform, overrides: DeliveryOverrides = {}): Delivery[] {
-  const d = resolveDelivery(platform.delivery, overrides);
+export function deliveriesFor(platform: Platform, overrides: DeliveryOverrides = {}, outdir?: string): Delivery[] {
+  const d = resolveDelivery(platform.delivery, overrides, outdir);
+  // Flux creates no namespace of its own (Argo CD's Applications do: CreateNamespace=true), so under Flux the Namespaces are on unless turned off
+  const withNamespaces = d.props.namespaces ?? d.target === 'flux';
   return [
-    ...(d.props.namespaces ? [namespaces(d.props.podSecurityVersion)] : []),
+    ...(withNamespaces ? [namespaces(d.props.podSecurityVersion)] : []),
     ...(d.target === 'argo-cd' ? [argoCd(d)] : d.target === 'flux' ? [flux(d)] : []),
     ...(platform.argoCdAnnotations ? [argoCdOrdering()] : []),
     kustomize(),

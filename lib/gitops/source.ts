@@ -18,12 +18,13 @@ export interface ResolvedDelivery extends DeliverySource {
   readonly props: DeliveryProps;
 }
 
-export function resolveDelivery(props: DeliveryProps, overrides: DeliveryOverrides = {}): ResolvedDelivery {
+export function resolveDelivery(props: DeliveryProps, overrides: DeliveryOverrides = {}, outdir?: string): ResolvedDelivery {
+  const fromOutdir = outdir !== undefined && !outdir.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(outdir) ? outdir : undefined;
   return {
     target: overrides.target ?? props.target ?? 'kustomize',
     repo: overrides.repo ?? props.repo,
     revision: overrides.revision ?? props.revision ?? 'main',
-    path: (overrides.path ?? props.path ?? 'dist').replace(/^\.\//, '').replace(/\/+$/, ''),
+    path: (overrides.path ?? props.path ?? fromOutdir ?? 'dist').replace(/^\.\//, '').replace(/\/+$/, ''),
     props,
   };
 }
@@ -43,6 +44,8 @@ export function checkDelivery(d: ResolvedDelivery, problems: ProblemList): void 
         "set platform.delivery.repo (e.g. 'https://github.com/acme/shop.git'), or pass --repo URL to libk8s synth.");
     } else if (!/^(https?|ssh|git|oci):\/\/[^\s]+$|^git@[^\s:]+:[^\s]+$/.test(d.repo)) {
       problems.add(`${at}.repo`, `${show(d.repo)} is not a repository URL`, 'use an https://, ssh://, git@host:path or oci:// URL.');
+    } else if (d.repo.startsWith('oci://') && (/^[0-9a-f]{40}$/.test(d.revision) || /^refs\/(heads|pull)\//.test(d.revision))) {
+      problems.add(`${at}.revision`, `${show(d.revision)} is a git commit or branch, but ${show(d.repo)} is an OCI artifact, which has tags and digests only`, "use a tag (e.g. 'v1.4.2') or a digest ('sha256:…').");
     } else if (d.repo.startsWith('oci://') && d.target === 'argo-cd') {
       problems.add(`${at}.repo`, `${show(d.repo)} is an OCI artifact, which this delivery's Argo CD Application does not read`, 'use the git repository the output is committed to.');
     }

@@ -19,10 +19,12 @@ export interface DeliveryPlan {
 }
 
 export function planDelivery(app: App, overrides: DeliveryOverrides = {}): DeliveryPlan {
-  const resolved = resolveDelivery(app.platform.delivery, overrides);
+  // the output's path in the repository defaults to the App's own outdir (when relative), as synth writes it
+  const outdir = app.appProps.outdir;
+  const resolved = resolveDelivery(app.platform.delivery, overrides, outdir);
   const list = new ProblemList('App', String(app.name), String(app.name));
   checkDelivery(resolved, list);
-  return { resolved, deliveries: list.all.length ? [] : deliveriesFor(app.platform, overrides), problems: list.all };
+  return { resolved, deliveries: list.all.length ? [] : deliveriesFor(app.platform, overrides, outdir), problems: list.all };
 }
 
 /**

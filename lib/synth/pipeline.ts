@@ -52,30 +52,35 @@ export const synthPipeline: Pipeline = {
 
   synth(app: App, options: SynthOptions): SynthResult {
     const session = currentSynthSession();
-    let outdir: string | undefined;
-    let environments: readonly string[] = options.environments ?? session?.environments ?? app.environments.map((e) => e.name);
-    try {
-      outdir = path.resolve(options.outdir ?? session?.outdir ?? app.outdir);
-      // a synth into this outdir that crashed or was killed is rolled back (or finished) before anything else
-      for (const done of recoverOutput(outdir)) session?.notice?.(`${shortOutdir(outdir)}: ${done}`);
-      const rendered = this.render(app, { environments: options.environments ?? session?.environments });
-      environments = rendered.map((r) => r.environment.name);
-      // the tool's --guardrails wins over the program's option, so CI's `enforce` holds
-      const mode = session?.guardrails ?? options.guardrails ?? 'enforce';
-      if (session?.guardrails && options.guardrails && options.guardrails !== session.guardrails) {
-        session.notice?.(`--guardrails ${session.guardrails} overrides the program's app.synth({ guardrails: '${options.guardrails}' })`);
+    // the tool's options (libk8s synth --out --env --layout --guardrails) win over the program's, so CI's hold; each override is said once
+    const pick = <T>(flag: string, prop: string, fromTool: T | undefined, fromProgram: T | undefined, show: (v: T) => string = String): T | undefined => {
+      if (fromTool !== undefined && fromProgram !== undefined && show(fromTool) !== show(fromProgram)) {
+        session?.notice?.(`${flag} ${show(fromTool)} overrides the program's app.synth({ ${prop}: ${JSON.stringify(fromProgram).replace(/"/g, "'")} })`);
       }
+      return fromTool ?? fromProgram;
+    };
+    const chosenEnvs = pick('--env', 'environments', session?.environments, options.environments, (v) => v.join(','));
+    let outdir: string | undefined;
+    let environments: readonly string[] = chosenEnvs ?? app.environments.map((e) => e.name);
+    try {
+      outdir = path.resolve(pick('--out', 'outdir', session?.outdir, options.outdir === undefined ? undefined : path.resolve(options.outdir)) ?? app.outdir);
+      // a synth into this outdir that crashed or was killed is rolled back (or finished) before anything else; a dry run changes nothing
+      if (!session?.dryRun) for (const done of recoverOutput(outdir)) session?.notice?.(`${shortOutdir(outdir)}: ${done}`);
+      const rendered = this.render(app, { environments: chosenEnvs });
+      environments = rendered.map((r) => r.environment.name);
+      const mode = pick('--guardrails', 'guardrails', session?.guardrails, options.guardrails) ?? 'enforce';
       const plan = planDelivery(app, session?.delivery);
       const reports = mode === 'off' ? [] : checkWithDelivery(app, rendered, plan, this.check(app, rendered));
       const failing = reports.flatMap(blocking);
       if (mode === 'enforce' && failing.length > 0) throw new GuardrailsError(reports, failing);
-      const layout = options.layout ?? session?.layout ?? app.appProps.outputLayout ?? 'object';
+      const layout = pick('--layout', 'layout', session?.layout, options.layout) ?? app.appProps.outputLayout ?? 'object';
       const serialized = rendered.map((r) => {
         const started = performance.now();
         const files = serializeEnvironment(app, r, layout, plan.deliveries);
         return { r, files, millis: r.millis + performance.now() - started };
       });
-      const delivery = deliveryFiles(app, rendered, plan);
+      // the delivery objects name every environment of the app, also when --env synthesizes some only (else the others' would be deleted)
+      const delivery = deliveryFiles(app, plan.deliveries.some((d) => d.deliveryObjects) && rendered.length < app.environments.length ? this.render(app, {}) : rendered, plan);
       if (session?.dryRun) {
         session.captured?.push({ app, outdir, rendered, files: new Map(serialized.map(({ r, files }) => [r.environment.name, files])), delivery, reports });
         return { app: app.name, outdir, environments: [], reports };

@@ -51,6 +51,8 @@ const STAGING = /^\.libk8s-staging-(\d+)-[0-9a-f]+$/;
 const JOURNAL = 'journal.json';
 /** An app or environment name: a DNS-1123 label. */
 const SEGMENT = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The one unit of a synth that is not an environment: `<outdir>/_delivery/<app>/` (lib/synth/delivery.ts's DELIVERY_DIR). */
+const DELIVERY_UNIT = '_delivery';
 
 /** What the journal of one write records for each environment. */
 interface JournalEntry {
@@ -339,7 +341,8 @@ export function recoverOutput(outdir: string, wfs: WriteFs = currentFs): string[
     }
     // names from the file are used only when they are single, plain path segments (as the App validates them)
     if (journal && !SEGMENT.test(String(journal.app))) journal = undefined;
-    const entries = (journal?.environments ?? []).filter((e) => SEGMENT.test(String(e.name)))
+    // (`_delivery`, the folder of the GitOps tool's objects, is switched with the environments)
+    const entries = (journal?.environments ?? []).filter((e) => SEGMENT.test(String(e.name)) || e.name === DELIVERY_UNIT)
       .map((e) => entryFor(wfs, root, name, journal!.app, e.name, e.hadOld === true));
     const envs = entries.map((x) => x.environment).join(', ');
     if (journal?.state === 'switching') {

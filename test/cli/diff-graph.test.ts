@@ -82,6 +82,16 @@ describe('libk8s diff', () => {
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
   });
 
+  test('--delivery --repo as for synth: the delivery objects synth wrote are no change', () => {
+    const delivered = path.join(dir, 'delivered');
+    const flags = ['--delivery', 'argo-cd', '--repo', 'https://github.com/acme/shop.git'];
+    expect(cli(['synth', before, '--out', delivered, '-q', ...flags]).code).toBe(0);
+    expect(cli(['diff', before, '--out', delivered, ...flags]).code).toBe(0);
+    const without = cli(['diff', before, '--out', delivered]);
+    expect(without.code).toBe(3);
+    expect(without.stdout).toMatch(/^_delivery: 0 changed, 0 added, 2 removed/m);
+  });
+
   test('a bad option is a usage error', () => {
     expect(cli(['diff', before, '--format', 'html']).code).toBe(2);
   });
@@ -115,5 +125,16 @@ describe('libk8s graph', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('staging');
     expect(r.stderr).toMatch(/dev.*prod/);
+  });
+});
+
+describe('an async program', () => {
+  test('libk8s synth awaits the promise the program exports, so its app.synth() after an await is written', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'libk8s-async-'));
+    const r = cli(['synth', path.join(ROOT, 'test', 'cli', 'fixtures', 'async.ts'), '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^shop prod: 6 objects/m);
+    expect(fs.existsSync(path.join(out, 'prod', 'shop', 'storefront', 'deployment.yaml'))).toBe(true);
   });
 });

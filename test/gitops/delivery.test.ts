@@ -87,14 +87,23 @@ describe('delivery: argo-cd', () => {
     expect(delivery.get('prod.yaml')![0].spec.project).toBe('shop');
   });
 
-  test('one ApplicationSet instead: a git directory generator over the environments, merged with each one\'s namespace', () => {
-    const { delivery } = output({ delivery: { target: 'argo-cd', repo: REPO, argoCd: { applicationSet: true } } });
+  test("one ApplicationSet instead: the environments (with their namespaces) as the base, merged by path with a git directory generator that skips _delivery/", () => {
+    const { delivery } = output({ delivery: { target: 'argo-cd', repo: REPO, path: 'deploy/dist', argoCd: { applicationSet: true } } });
     expect([...delivery.keys()]).toEqual(['applicationset.yaml']);
     const set = delivery.get('applicationset.yaml')![0];
     const merge = set.spec.generators[0].merge;
-    expect(merge.generators[0].git.directories).toEqual([{ path: 'dist/*/shop' }]);
-    expect(merge.generators[1].list.elements).toEqual([{ path: 'dist/dev/shop', environment: 'dev', namespace: 'shop-dev' }, { path: 'dist/prod/shop', environment: 'prod', namespace: 'shop' }]);
+    expect(merge.mergeKeys).toEqual(['path']);
+    // the base decides which Applications exist: a folder in git that is no environment of the app makes none
+    expect(merge.generators[0].list.elements).toEqual([{ path: 'deploy/dist/dev/shop', environment: 'dev', namespace: 'shop-dev' }, { path: 'deploy/dist/prod/shop', environment: 'prod', namespace: 'shop' }]);
+    expect(merge.generators[1].git.directories).toEqual([{ path: 'deploy/dist/*/shop' }, { path: 'deploy/dist/_delivery/*', exclude: true }]);
+    // named by environment, whatever the depth of the path
+    expect(set.spec.template.metadata.name).toBe('shop-{{environment}}');
     expect(set.spec.template.spec.destination.namespace).toBe('{{namespace}}');
+  });
+
+  test('an AppProject always allows Namespaces: every Application creates its own (CreateNamespace=true)', () => {
+    const { delivery } = output({ delivery: { target: 'argo-cd', repo: REPO, argoCd: { project: { create: true } } } });
+    expect(delivery.get('project.yaml')![0].spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
   });
 });
 
@@ -117,6 +126,21 @@ describe('delivery: flux', () => {
     ]));
     expect(prod.has('workloads/storefront/deployment.yaml')).toBe(true);
     expect(parse(prod.get('workloads/kustomization.yaml')!)[0].resources).toContain('storefront/deployment.yaml');
+  });
+
+  test('a revision becomes the ref Flux needs: a commit, a branch, or a tag (refs/tags/… or semver-like)', () => {
+    const ref = (revision: string, repo = REPO) => output({ delivery: { target: 'flux', repo, revision } }).delivery.get('source.yaml')![0].spec.ref;
+    expect(ref('main')).toEqual({ branch: 'main' });
+    expect(ref('release/2.x')).toEqual({ branch: 'release/2.x' });
+    expect(ref('v1.4.2')).toEqual({ tag: 'v1.4.2' });
+    expect(ref('refs/tags/prod')).toEqual({ tag: 'prod' });
+    expect(ref('refs/heads/v1.4.2')).toEqual({ branch: 'v1.4.2' });
+    expect(ref('0123456789abcdef0123456789abcdef01234567')).toEqual({ commit: '0123456789abcdef0123456789abcdef01234567' });
+  });
+
+  test("Flux creates no namespace: under flux each environment's Namespace is on unless turned off", () => {
+    expect(output({ delivery: { target: 'flux', repo: REPO } }).envs.get('prod')!.has('resources/namespace.yaml')).toBe(true);
+    expect(output({ delivery: { target: 'flux', repo: REPO, namespaces: false } }).envs.get('prod')!.has('resources/namespace.yaml')).toBe(false);
   });
 
   test('an oci:// repository gives an OCIRepository', () => {

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { App, Libk8sError, PlatformProps, runSynthSession, SynthResult, WebService } from 'libk8s';
+import { recoverOutput } from '../../lib/synth/write';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'libk8s.js');
@@ -40,10 +41,52 @@ describe('synth writes the delivery objects beside the environments', () => {
     const results: SynthResult[] = [];
     runSynthSession({ outdir: out, results, delivery: { target: 'flux', repo: REPO, revision: 'v1.4.2', path: 'deploy' } }, () => app({ delivery: { target: 'argo-cd', repo: 'https://example.com/other.git' } }).synth());
     expect(fs.readdirSync(path.join(out, '_delivery', 'shop')).sort()).toEqual(['dev.yaml', 'prod.yaml', 'source.yaml']);
-    expect(docs(path.join(out, '_delivery', 'shop', 'source.yaml'))[0].spec).toEqual({ interval: '5m', url: REPO, ref: { branch: 'v1.4.2' } });
+    expect(docs(path.join(out, '_delivery', 'shop', 'source.yaml'))[0].spec).toEqual({ interval: '5m', url: REPO, ref: { tag: 'v1.4.2' } });
     expect(docs(path.join(out, '_delivery', 'shop', 'dev.yaml'))[0].spec.path).toBe('./deploy/dev/shop/resources');
     expect(fs.existsSync(path.join(out, 'dev', 'shop', 'workloads', 'storefront', 'deployment.yaml'))).toBe(true);
     expect(results).toHaveLength(1);
+  });
+
+  test('synth --env of some environments keeps every environment\'s delivery objects (the others\' Applications are not deleted)', () => {
+    const out = tmp();
+    app({ delivery: { target: 'argo-cd', repo: REPO } }).synth({ outdir: out });
+    runSynthSession({ outdir: out, results: [], environments: ['dev'] }, () => app({ delivery: { target: 'argo-cd', repo: REPO } }).synth());
+    expect(fs.readdirSync(path.join(out, '_delivery', 'shop')).sort()).toEqual(['dev.yaml', 'prod.yaml']);
+  });
+
+  test("the delivery's path in the repository defaults to the App's own outdir", () => {
+    const out = tmp();
+    const a = new App({ name: 'shop', team: 'commerce', outdir: 'manifests', platform: { delivery: { target: 'argo-cd', repo: REPO } }, environments: { prod: { namespace: 'shop', domain: 'shop.example.com' } } });
+    new WebService(a, 'storefront', { image: 'ghcr.io/acme/storefront:1.4.2', route: { path: '/' } });
+    a.synth({ outdir: out });
+    expect(docs(path.join(out, '_delivery', 'shop', 'prod.yaml'))[0].spec.source.path).toBe('manifests/prod/shop');
+  });
+
+  test('a kill -9 while _delivery/ is switched is recovered with the environments: its previous objects come back', () => {
+    const out = tmp();
+    app({ delivery: { target: 'argo-cd', repo: REPO } }).synth({ outdir: out });
+    const before = fs.readFileSync(path.join(out, '_delivery', 'shop', 'prod.yaml'), 'utf8');
+    // a child synthesizes another repository into the same outdir and is killed right after it moved _delivery/shop aside
+    const script = path.join(out, '..', `kill-${path.basename(out)}.ts`);
+    fs.writeFileSync(script, `
+      import * as fs from 'fs';
+      import { App, WebService } from ${JSON.stringify(path.join(ROOT, 'lib', 'index.ts'))};
+      import { setWriteFs } from ${JSON.stringify(path.join(ROOT, 'lib', 'synth', 'write.ts'))};
+      const target = ${JSON.stringify(path.join(out, '_delivery', 'shop'))};
+      setWriteFs({ ...fs, renameSync: (from: fs.PathLike, to: fs.PathLike) => { fs.renameSync(from, to); if (String(from) === target) process.kill(process.pid, 'SIGKILL'); } } as never);
+      const a = new App({ name: 'shop', team: 'commerce', platform: { delivery: { target: 'argo-cd', repo: 'https://github.com/acme/other.git' } },
+        environments: { dev: { namespace: 'shop-dev', domain: 'dev.shop.example.com' }, prod: { namespace: 'shop', domain: 'shop.example.com' } } });
+      new WebService(a, 'storefront', { image: 'ghcr.io/acme/storefront:1.4.2', route: { path: '/' } });
+      a.synth({ outdir: ${JSON.stringify(out)} });
+    `);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.signal).toBe('SIGKILL');
+    expect(fs.existsSync(path.join(out, '_delivery', 'shop'))).toBe(false);
+    // the recovery every synth starts with: every folder of the killed switch, _delivery/ included, is the previous one
+    expect(recoverOutput(out)).toEqual([expect.stringMatching(/rolled back/)]);
+    expect(fs.readFileSync(path.join(out, '_delivery', 'shop', 'prod.yaml'), 'utf8')).toBe(before);
+    const leftovers = (dir: string) => fs.readdirSync(dir).filter((f) => f.startsWith('.libk8s-staging-'));
+    expect([...leftovers(out), ...leftovers(path.join(out, '_delivery')), ...leftovers(path.join(out, 'prod'))]).toEqual([]);
   });
 
   test('a delivery to a GitOps tool without a repository is a problem, reported before anything is written', () => {
