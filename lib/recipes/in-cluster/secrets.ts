@@ -195,11 +195,14 @@ export function renderSecretsJob(resource: ResourceRef, ctx: RecipeContext, opti
 
   earlier(goldenServiceAccount(scope, metadata), ctx);
 
-  const names = [...new Set([...secrets.map((s) => s.name), ...(secrets.some((s) => s.awsCredentials) ? [SHARED_AWS_CREDENTIALS] : [])])];
+  const names = [...new Set(secrets.map((s) => s.name))];
+  const shared = secrets.some((s) => s.awsCredentials);
   earlier(new k8s.KubeRole(scope, 'Role', {
     metadata,
     rules: [
       { apiGroups: [''], resources: ['secrets'], resourceNames: names, verbs: ['get', 'patch'] },
+      // the environment's shared dev AWS credentials are only read (or created once): no Job may rewrite them
+      ...(shared ? [{ apiGroups: [''], resources: ['secrets'], resourceNames: [SHARED_AWS_CREDENTIALS], verbs: ['get'] }] : []),
       // RBAC cannot limit create by name: the name is not known when a create is authorized
       { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
     ],
