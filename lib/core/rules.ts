@@ -149,9 +149,25 @@ export function checkCpu(problems: ProblemList, prop: string, value: string): bo
   return true;
 }
 
+/**
+ * Memory and storage (requests, limits, ephemeral storage, emptyDir
+ * sizeLimit) count whole bytes: the API server takes `256m`, but that is
+ * 256 thousandths of a byte, never what was meant (256Mi). So the
+ * fractional suffixes `m`, `u` and `n` and any value that is not a whole
+ * number of bytes (`0.5`, `1e-3`) are rejected here; cpu keeps the full
+ * quantity grammar.
+ */
 export function checkMemory(problems: ProblemList, prop: string, value: string): boolean {
   if (!isPositiveQuantity(value)) {
     problems.add(prop, `${show(value)} is not a memory quantity`, 'use a power-of-two suffix like "256Mi" or "1Gi".');
+    return false;
+  }
+  const m = QUANTITY.exec(value)!;
+  const fractional = m[4] === 'm' || m[4] === 'u' || m[4] === 'n';
+  if (fractional || parseQuantity(value)!.nanos % 1_000_000_000n !== 0n) {
+    const meant = fractional ? `"${m[2]}Mi"` : '"256Mi"';
+    const why = fractional ? `"${m[4]}" means ${m[4] === 'm' ? 'thousandths' : m[4] === 'u' ? 'millionths' : 'billionths'} of a byte` : 'it is not a whole number of bytes';
+    problems.add(prop, `${show(value)} is not a memory quantity: ${why}`, `use a power-of-two suffix like ${meant} (mebibytes) or "1Gi".`);
     return false;
   }
   return true;

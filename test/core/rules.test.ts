@@ -113,6 +113,19 @@ describe('checkCpu and checkMemory', () => {
     expect(check((l) => checkMemory(l, 'memory', '256Mi')).ok).toBe(true);
     expect(check((l) => checkMemory(l, 'memory', '0Gi'))).toEqual({ ok: false, messages: ['memory: "0Gi" is not a memory quantity. Fix: use a power-of-two suffix like "256Mi" or "1Gi".'] });
   });
+
+  test('memory and storage reject the fractional suffixes m, u, n and non-whole byte counts; cpu keeps them', () => {
+    expect(check((l) => checkMemory(l, 'memory', '256m'))).toEqual({
+      ok: false, messages: ['memory: "256m" is not a memory quantity: "m" means thousandths of a byte. Fix: use a power-of-two suffix like "256Mi" (mebibytes) or "1Gi".'],
+    });
+    expect(check((l) => checkMemory(l, 'ephemeralStorage', '1000m')).ok).toBe(false);
+    expect(check((l) => checkMemory(l, 'memory', '5u')).messages).toEqual(['memory: "5u" is not a memory quantity: "u" means millionths of a byte. Fix: use a power-of-two suffix like "5Mi" (mebibytes) or "1Gi".']);
+    expect(check((l) => checkMemory(l, 'memory', '7n')).ok).toBe(false);
+    expect(check((l) => checkMemory(l, 'memory', '0.5')).messages).toEqual(['memory: "0.5" is not a memory quantity: it is not a whole number of bytes. Fix: use a power-of-two suffix like "256Mi" (mebibytes) or "1Gi".']);
+    expect(check((l) => checkMemory(l, 'memory', '1e-3')).ok).toBe(false);
+    for (const v of ['256Mi', '0.5Ki', '1.5Gi', '500M', '1e9', '1k', '+1', '1048576']) expect(check((l) => checkMemory(l, 'memory', v)).ok).toBe(true);
+    for (const v of ['256m', '100m', '0.5', '5u']) expect(check((l) => checkCpu(l, 'cpu', v)).ok).toBe(true);
+  });
 });
 
 describe('checkDnsLabel and checkDnsSubdomain', () => {

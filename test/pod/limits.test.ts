@@ -68,11 +68,11 @@ describe('quantities: exactly the API server grammar', () => {
     expect(compareQuantities(a as string, b as string)).toBe(sign);
   });
 
-  test('checkCpu and checkMemory take every quantity above zero, and reject zero and negative ones as before', () => {
-    for (const v of ['1e9', '1k', '500M', '0.5', '1.5Gi', '100m', '+1']) {
-      expect(check((l) => checkMemory(l, 'memory', v)).ok).toBe(true);
-      expect(check((l) => checkCpu(l, 'cpu', v)).ok).toBe(true);
-    }
+  test('checkCpu takes every quantity above zero, checkMemory every whole number of bytes above zero; both reject zero and negative ones as before', () => {
+    for (const v of ['1e9', '1k', '500M', '0.5', '1.5Gi', '100m', '+1']) expect(check((l) => checkCpu(l, 'cpu', v)).ok).toBe(true);
+    // (memory in thousandths of a byte, `100m`, or half a byte, `0.5`, is a typo the container never starts with)
+    for (const v of ['1e9', '1k', '500M', '1.5Gi', '+1']) expect(check((l) => checkMemory(l, 'memory', v)).ok).toBe(true);
+    for (const v of ['100m', '0.5']) expect(check((l) => checkMemory(l, 'memory', v)).ok).toBe(false);
     expect(check((l) => checkMemory(l, 'memory', '-1Gi'))).toEqual({ ok: false, messages: ['memory: "-1Gi" is not a memory quantity. Fix: use a power-of-two suffix like "256Mi" or "1Gi".'] });
     expect(check((l) => checkCpu(l, 'cpu', '0e3'))).toEqual({ ok: false, messages: ['cpu: "0e3" is not a cpu quantity. Fix: use millicores like "250m" or cores like "0.5" or "2".'] });
     expect(check((l) => checkCpu(l, 'cpu', 2n as never))).toEqual({ ok: false, messages: ['cpu: 2n is not a cpu quantity. Fix: use millicores like "250m" or cores like "0.5" or "2".'] });

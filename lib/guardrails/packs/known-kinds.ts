@@ -14,6 +14,10 @@ import { productionRule } from './production-support';
  * The kinds each built-in group/version serves in Kubernetes 1.27 to 1.33
  * (a kind counts when some release of that range serves it there). Groups
  * with no version listed here (`extensions`) are served by none of them.
+ * Versions first served in 1.34 are not listed: storage.k8s.io/v1
+ * VolumeAttributesClass and admissionregistration.k8s.io/v1beta1
+ * MutatingAdmissionPolicy(Binding) (1.33 serves them at v1beta1 and
+ * v1alpha1 respectively).
  */
 export const BUILTIN_KINDS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   '': {
@@ -24,7 +28,7 @@ export const BUILTIN_KINDS: Readonly<Record<string, Readonly<Record<string, read
   },
   'admissionregistration.k8s.io': {
     v1: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'],
-    v1beta1: ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding'],
+    v1beta1: ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'],
     v1alpha1: ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding'],
   },
   'apiextensions.k8s.io': { v1: ['CustomResourceDefinition'] },
@@ -59,7 +63,7 @@ export const BUILTIN_KINDS: Readonly<Record<string, Readonly<Record<string, read
   },
   'scheduling.k8s.io': { v1: ['PriorityClass'] },
   'storage.k8s.io': {
-    v1: ['CSIDriver', 'CSINode', 'CSIStorageCapacity', 'StorageClass', 'VolumeAttachment', 'VolumeAttributesClass'],
+    v1: ['CSIDriver', 'CSINode', 'CSIStorageCapacity', 'StorageClass', 'VolumeAttachment'],
     v1beta1: ['CSIStorageCapacity', 'VolumeAttributesClass'],
     v1alpha1: ['VolumeAttributesClass'],
   },

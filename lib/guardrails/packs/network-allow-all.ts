@@ -8,9 +8,11 @@
  *   peers (`from`/`to` absent or empty, or a peer `{}`) and no ports:
  *   `ingress: [{}]`, `egress: [{}]`. Kubernetes reads that as "all traffic".
  * - `network-policy-wide-peer` (warning): a peer that is every pod of every
- *   namespace (`namespaceSelector: {}` without podSelector, or a peer `{}`
- *   limited to some ports), or ingress from `ipBlock` 0.0.0.0/0 or ::/0
- *   (the whole internet). Narrower than allow-all, but rarely meant.
+ *   namespace (`namespaceSelector: {}` without podSelector or with an
+ *   empty one, `podSelector: {}` selecting all there is), every peer
+ *   limited to some ports (a peer `{}`, or a rule with ports and no
+ *   `from`/`to` or an empty one), or ingress from `ipBlock` 0.0.0.0/0 or
+ *   ::/0 (the whole internet). Narrower than allow-all, but rarely meant.
  *
  * Egress to an ipBlock 0.0.0.0/0 is not a finding: libk8s writes it only
  * when the program asks for it (`egress: [{ cidr: '0.0.0.0/0' }]`), an
@@ -72,7 +74,7 @@ export const networkPolicyAllowAll: Rule = productionRule({
 export const networkPolicyWidePeer: Rule = productionRule({
   id: 'network-policy-wide-peer',
   severity: 'warning',
-  description: 'No NetworkPolicy peer is every pod of every namespace (namespaceSelector: {} without podSelector, or an empty peer), and no ingress comes from ipBlock 0.0.0.0/0 or ::/0.',
+  description: 'No NetworkPolicy peer is every pod of every namespace (namespaceSelector: {} without podSelector or with an empty one, an empty peer, or no peer list on a rule with ports), and no ingress comes from ipBlock 0.0.0.0/0 or ::/0.',
   fix: "libk8s names the caller's namespace and pods in each peer; remove the addJsonPatch or customize() that widens it. In YAML: give namespaceSelector a matchLabels (kubernetes.io/metadata.name: <ns>) and add a podSelector, and let ingress from the internet reach only the gateway, not the pods.",
   kinds: ['NetworkPolicy'],
   check(s) {
@@ -80,7 +82,11 @@ export const networkPolicyWidePeer: Rule = productionRule({
     for (const { dir, rule, path } of rulesOf(s.manifest)) {
       const key = PEERS[dir];
       const peers = rule[key];
-      if (!Array.isArray(peers)) continue;
+      if (!Array.isArray(peers) || peers.length === 0) {
+        // no peer list is every peer, as a peer `{}` is; with no ports it is network-policy-allow-all's
+        if (hasPorts(rule)) out.push({ message: `${path} names no peer (${key} is ${Array.isArray(peers) ? 'empty' : 'absent'}): every pod of every namespace and every address`, field: path });
+        continue;
+      }
       peers.forEach((p: any, i: number) => {
         const field = `${path}.${key}[${i}]`;
         if (isEmptyPeer(p)) {
@@ -88,8 +94,10 @@ export const networkPolicyWidePeer: Rule = productionRule({
           if (hasPorts(rule)) out.push({ message: `${field} is an empty peer: every pod of every namespace and every address`, field });
           return;
         }
-        if (p.namespaceSelector !== undefined && isEmptySelector(p.namespaceSelector) && p.podSelector === undefined) {
-          out.push({ message: `${field} selects every pod of every namespace (namespaceSelector: {} without podSelector)`, field: `${field}.namespaceSelector` });
+        // an empty podSelector selects every pod, as an absent one does
+        if (p.namespaceSelector !== undefined && isEmptySelector(p.namespaceSelector) && (p.podSelector === undefined || isEmptySelector(p.podSelector))) {
+          const pods = p.podSelector === undefined ? 'without podSelector' : 'with podSelector: {}';
+          out.push({ message: `${field} selects every pod of every namespace (namespaceSelector: {} ${pods})`, field: `${field}.namespaceSelector` });
         }
         const cidr = p.ipBlock?.cidr;
         if (dir === 'ingress' && typeof cidr === 'string' && EVERYWHERE.has(cidr.trim())) {

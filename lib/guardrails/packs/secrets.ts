@@ -7,7 +7,8 @@
  *   `value`), container args and command, ConfigMap data, annotations (the
  *   object's and the pod template's) and Secret `data`/`stringData`. It
  *   looks for private-key blocks, credentials in URLs
- *   (`scheme://user:password@host`), DSNs (Sentry), `--password=…` style
+ *   (`scheme://user:password@host`, `redis://:password@host`, a
+ *   `?password=` query), DSNs (Sentry), `--password=…` style
  *   arguments, env names such as DB_PASS, MYSQL_PWD, STRIPE_SK with a
  *   literal value, high-entropy values after secret-like names in config
  *   files (`api_key: …`, `db.password=…`), and well-known token formats
@@ -22,8 +23,13 @@
  *   region, ARN, a URL without credentials), such as the connection Secret
  *   a cloud recipe publishes, is not a finding.
  *
- * Values that refer to something else are no secret: `$(VAR)` and
- * `${VAR}` expansions, `{{ templates }}`, `<placeholders>`, `****`.
+ * Values that refer to something else are no secret: `$(VAR)`, `${VAR}`
+ * and `$VAR` expansions (kubelet or shell, `$(openssl rand -hex 16)` too),
+ * Grafana's `$__file{…}`/`$__env{…}`, `{{ templates }}`, `<placeholders>`,
+ * `****`; nor are switches (yes, no, on, off, true, false, enabled,
+ * disabled). A DSN or webhook URL env var (SENTRY_DSN, ALERT_WEBHOOK_URL)
+ * is a finding only when its value carries a key (user info, a password or
+ * token parameter, a long random path segment).
  * Env vars whose name env-no-secret-literals already flags are left to
  * that rule, so one literal is one finding.
  */
@@ -52,27 +58,76 @@ const TOKEN_PATTERNS: readonly Pattern[] = [
   { what: 'a Google API key', re: /\bAIza[A-Za-z0-9_-]{35}\b/ },
   { what: 'an npm token', re: /\bnpm_[A-Za-z0-9]{36}\b/ },
   { what: 'a SendGrid key', re: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/ },
-  { what: 'a Sentry DSN', re: /\bhttps?:\/\/[0-9a-f]{32}(?::[0-9a-f]{32})?@[a-z0-9.-]*(?:sentry\.io|sentry)[a-z0-9.-]*(?::\d+)?\/\d+/i },
-  { what: 'a DSN with a key', re: /\bhttps?:\/\/[A-Za-z0-9]{24,}@[a-z0-9.-]+(?::\d+)?\/\d+\b/ },
+  // host names are at most 253 characters: bounded, so a long run of host characters costs linear time, not quadratic
+  { what: 'a Sentry DSN', re: /\bhttps?:\/\/[0-9a-f]{32}(?::[0-9a-f]{32})?@[a-z0-9.-]{0,253}?sentry[a-z0-9.-]{0,253}(?::\d+)?\/\d+/i },
+  { what: 'a DSN with a key', re: /\bhttps?:\/\/[A-Za-z0-9]{24,}@[a-z0-9.-]{1,253}(?::\d+)?\/\d+\b/ },
 ];
 
-/** `scheme://user:password@host`: the password part is group 1. */
-const URL_CREDENTIALS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/?#"']+:([^\s@/"']+)@[^\s/"']+/gi;
+/*
+ * Every pattern below that starts with a run of name characters begins
+ * with a lookbehind, so it starts only where such a run starts: without
+ * it a long run of name characters (`AAAA…`, a 200 KB base64 blob) is
+ * tried from each of its characters, each time to its end, which is
+ * quadratic (a 40,000-character token took seconds).
+ */
+
+/** `scheme://user:password@host`, the user maybe empty (`redis://:password@host`): the password part is group 1. */
+const URL_CREDENTIALS = /(?<![\w+.-])[a-z][a-z0-9+.-]*:\/\/[^\s:@/?#"']*:([^\s@/"']+)@[^\s/"']+/gi;
+
+/** A password in a URL's query string or a JDBC URL's properties (`?user=app&password=…`, `;password=…`): the value is group 1. */
+const URL_QUERY_PASSWORD = /[?&;](?:password|passwd|pwd|pass)=([^&;#\s"']+)/gi;
 
 /** `--password=…`, `--db-password …`: the flag name is group 1, an inline value group 2. */
-const SECRET_FLAG = /(?:^|\s)(--?(?:[a-z0-9]+[-_.])*(?:password|passwd|pwd|pass|secret|token|api[-_]?key|apikey|access[-_]?key|secret[-_]?key|private[-_]?key|client[-_]?secret|credentials?))(?:=("[^"]*"|'[^']*'|\S+))?(?=\s|$)/gi;
+const SECRET_FLAG = /(?:^|\s)(--?(?:[a-z0-9]+[-_.]){0,16}(?:password|passwd|pwd|pass|secret|token|api[-_]?key|apikey|access[-_]?key|secret[-_]?key|private[-_]?key|client[-_]?secret|credentials?))(?:=("[^"]*"|'[^']*'|\S+))?(?=\s|$)/gi;
 
 /** A config line `name: value` / `name=value` whose name ends in a secret word: name group 1, value group 2. */
-const SECRET_ASSIGNMENT = /([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token))["']?\s*[:=]\s*("[^"\n]*"|'[^'\n]*'|[^\s"',;#]+)/gi;
+const SECRET_ASSIGNMENT = /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token))["']?\s*[:=]\s*("[^"\n]*"|'[^'\n]*'|[^\s"',;#]+)/gi;
 
-/** Env names that say secret but that SECRET_LOOKING_NAME lets through: DB_PASS, MYSQL_PWD, STRIPE_SK, REDIS_PASSWD. */
-const SECRET_ENV_NAME = /(?:^|_)(?:PASS|PWD|PASSWD|PASSPHRASE|SK|SECRET_?KEY|PRIVATE|CREDS?|DSN|SIGNING_?KEY|ENCRYPTION_?KEY|MASTER_?KEY|SESSION_?KEY|WEBHOOK_?URL)$/i;
+/**
+ * Env names that say secret but that SECRET_LOOKING_NAME lets through: DB_PASS, MYSQL_PWD, STRIPE_SK, REDIS_PASSWD.
+ * Not a bare PRIVATE: ALLOW_PRIVATE and REGISTRY_PRIVATE are switches.
+ */
+const SECRET_ENV_NAME = /(?:^|_)(?:PASS|PWD|PASSWD|PASSPHRASE|SK|SECRET_?KEY|CREDS?|SIGNING_?KEY|ENCRYPTION_?KEY|MASTER_?KEY|SESSION_?KEY)$/i;
+
+/**
+ * Env names whose value is an address that may carry a key: SENTRY_DSN, PG_DSN, ALERT_WEBHOOK_URL.
+ * Only a value with key material in it (see addressHoldsKey) is a finding.
+ */
+const ADDRESS_ENV_NAME = /(?:^|_)(?:DSN|WEBHOOK_?URL)$/i;
+
+/** Values that are switches, never secrets. */
+const SWITCH = /^(?:yes|no|on|off|true|false|enabled|disabled)$/i;
+
+/**
+ * Whether a DSN or webhook address carries key material: user info
+ * (`https://key@host/1`), a password or key parameter
+ * (`password=…`, `?token=…`), or a long random path segment (a webhook's key).
+ */
+function addressHoldsKey(v: string): boolean {
+  if (/:\/\/[^\s/@]+@/.test(v)) return true;
+  for (const m of v.matchAll(/(?:^|[\s?&;])(?:password|passwd|pwd|pass|secret|token|key|api[-_]?key|access[-_]?token|sig|signature|code)=("[^"]*"|'[^']*'|[^&;#\s]+)/gi)) {
+    if (!isReference(m[1])) return true;
+  }
+  for (const segment of v.split(/[/?#&=:@.\s]/)) {
+    if (segment.length >= 20 && /[0-9]/.test(segment) && /[A-Za-z]/.test(segment) && entropy(segment) >= 3.5) return true;
+  }
+  return false;
+}
+
+/** Whether an env value (or a ConfigMap value of an env-named key) is a literal secret by its name. */
+function secretByName(name: string, value: string): boolean {
+  if (isReference(value)) return false;
+  if (ADDRESS_ENV_NAME.test(name)) return addressHoldsKey(value);
+  return SECRET_ENV_NAME.test(name);
+}
 
 /** Whether a value only refers to a secret kept elsewhere, or is a placeholder. */
 function isReference(v: string): boolean {
   const t = v.trim().replace(/^["']|["']$/g, '');
-  return t === '' || /^\$\(.+\)$/.test(t) || /^\$\{.+\}$/.test(t) || /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(t) || /\{\{.*\}\}/.test(t)
-    || /^<[^>]*>$/.test(t) || /^\*+$/.test(t) || /^(?:x+|\.{3}|-|none|null|nil|true|false|changeme|redacted)$/i.test(t)
+  // `$(VAR)`, `${VAR}`, `$VAR`, `$(openssl rand -hex 16)`: a kubelet or shell expansion, maybe cut short by
+  // the scanner at a space; Grafana's `$__file{…}`, `$__env{…}` are covered by `$_`
+  return t === '' || /^\$[({A-Za-z_]/.test(t) || /\{\{.*\}\}/.test(t)
+    || /^<[^>]*>$/.test(t) || /^\*+$/.test(t) || /^(?:x+|\.{3}|-|none|null|nil|changeme|redacted)$/i.test(t) || SWITCH.test(t)
     || /^\/[\w./-]*$/.test(t) || /^file:/.test(t) || /^(?:secretref|vault|ref|op|sops|awssm|gcpsm|azkv):/i.test(t);
 }
 
@@ -102,6 +157,9 @@ export function secretsIn(text: string, options: { assignments?: boolean; flags?
   }
   for (const m of text.matchAll(URL_CREDENTIALS)) {
     if (!isReference(decodeURIComponentSafe(m[1]))) found.add('credentials in a URL');
+  }
+  for (const m of text.matchAll(URL_QUERY_PASSWORD)) {
+    if (!isReference(decodeURIComponentSafe(m[1]))) found.add('a password in a URL query');
   }
   if (options.flags) {
     for (const m of text.matchAll(SECRET_FLAG)) {
@@ -152,7 +210,7 @@ function containerViolations(s: Subject): Violation[] {
       const name = typeof e?.name === 'string' ? e.name : '';
       if (typeof value !== 'string' || value === '' || secretLookingName(name)) return;
       const found = secretsIn(value, { skipPrivateKey: true, flags: true });
-      if (!found.length && SECRET_ENV_NAME.test(name) && !isReference(value)) found.push('a literal value, and the name looks secret');
+      if (!found.length && secretByName(name, value)) found.push('a literal value, and the name looks secret');
       if (found.length) out.push({ message: `${containerName(ref)} sets ${name} to ${list(found)}`, field: `${ref.path}.env[${i}].value` });
     });
     for (const field of ['command', 'args'] as const) {
@@ -181,7 +239,7 @@ function configMapViolations(m: Readonly<Record<string, any>>): Violation[] {
     if (typeof v !== 'string') continue;
     const found = secretsIn(v, { assignments: true, flags: true });
     // a key that is itself an env name (envFrom) or a config key: `DB_PASSWORD: hunter2`
-    if (!found.length && !/\n/.test(v) && (secretLookingName(k) || SECRET_ENV_NAME.test(k)) && looksSecret(k, v)) {
+    if (!found.length && !/\n/.test(v) && (((secretLookingName(k) || SECRET_ENV_NAME.test(k)) && looksSecret(k, v)) || (ADDRESS_ENV_NAME.test(k) && secretByName(k, v)))) {
       found.push('a literal value, and the key looks secret');
     }
     if (found.length) out.push({ message: `ConfigMap key ${JSON.stringify(k)} holds ${list(found)}`, field: `data${key(k)}` });

@@ -91,7 +91,10 @@ const CASES: readonly Case[] = [
   { rule: 'network-policy-allow-all', fixture: 'network-allow-all', flags: ['NetworkPolicy/open-door spec.egress[0]', 'NetworkPolicy/open-door spec.egress[1].to[0]', 'NetworkPolicy/open-door spec.ingress[0]'] },
   {
     rule: 'network-policy-wide-peer', fixture: 'network-allow-all',
-    flags: ['NetworkPolicy/wide spec.egress[0].to[0].namespaceSelector', 'NetworkPolicy/wide spec.ingress[0].from[0].namespaceSelector', 'NetworkPolicy/wide spec.ingress[0].from[1].ipBlock.cidr', 'NetworkPolicy/wide spec.ingress[1].from[0]'],
+    flags: [
+      'NetworkPolicy/wide spec.egress[0].to[0].namespaceSelector', 'NetworkPolicy/wide spec.egress[1].to[0].namespaceSelector', 'NetworkPolicy/wide spec.ingress[0].from[0].namespaceSelector',
+      'NetworkPolicy/wide spec.ingress[0].from[1].ipBlock.cidr', 'NetworkPolicy/wide spec.ingress[1].from[0]', 'NetworkPolicy/wide spec.ingress[2]',
+    ],
   },
   {
     rule: 'known-kind', fixture: 'known-kind', ownFix: true,
