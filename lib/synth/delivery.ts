@@ -5,7 +5,7 @@ import type { Problem } from '../core/errors';
 import type { RenderedEnvironment } from '../core/pipeline';
 import type { Subject } from '../core/policy';
 import { checkDelivery, deliveriesFor, DeliveryOverrides, resolveDelivery, ResolvedDelivery } from '../gitops';
-import { deliveryObjects, environmentObjects, serializeDelivery } from './serialize';
+import { deliveryObjects, environmentObjects } from './serialize';
 
 /** The folder, beside the environments, that holds the GitOps tool's own objects: `<outdir>/_delivery/<app>/`. */
 export const DELIVERY_DIR = '_delivery';
@@ -32,16 +32,20 @@ export function planDelivery(app: App, overrides: DeliveryOverrides = {}): Deliv
  * or Flux objects), as guardrails subjects: they are checked like the app's
  * own, with the App as their construct.
  */
-export function deliverySubjects(app: App, rendered: readonly RenderedEnvironment[], plan: DeliveryPlan): Subject[][] {
+export function deliverySubjects(app: App, rendered: readonly RenderedEnvironment[], plan: DeliveryPlan, own: ReadonlyMap<string, readonly Record<string, any>[]>): Subject[][] {
   const construct = { kind: 'App', id: String(app.name), path: String(app.name) };
   const perEnvironment = rendered.map((r) => [...environmentObjects(app, r.environment, plan.deliveries).values()]
     .map((manifest): Subject => ({ manifest, origin: { environment: r.environment.name, construct } })));
-  const own = [...deliveryObjects(app, rendered, plan.deliveries, plan.resolved).values()].flat()
-    .map((manifest): Subject => ({ manifest, origin: { construct } }));
-  return [...perEnvironment, own];
+  return [...perEnvironment, [...own.values()].flat().map((manifest): Subject => ({ manifest, origin: { construct } }))];
 }
 
-/** The files of `<outdir>/_delivery/<app>/`, empty for a kustomize delivery. */
-export function deliveryFiles(app: App, rendered: readonly RenderedEnvironment[], plan: DeliveryPlan): Map<string, string> {
-  return serializeDelivery(deliveryObjects(app, rendered, plan.deliveries, plan.resolved));
+/**
+ * The GitOps tool's own objects of the app, made once per synth (checked,
+ * then written): from every environment of the app, also when `--env`
+ * synthesizes some only (`all` renders the others then), so the others'
+ * Applications or Kustomizations are never dropped.
+ */
+export function appDeliveryObjects(app: App, rendered: readonly RenderedEnvironment[], plan: DeliveryPlan, all: () => readonly RenderedEnvironment[]): Map<string, readonly Record<string, any>[]> {
+  if (!plan.deliveries.some((d) => d.deliveryObjects)) return new Map();
+  return deliveryObjects(app, rendered.length < app.environments.length ? all() : rendered, plan.deliveries, plan.resolved);
 }

@@ -7,9 +7,9 @@ import type { Report, Subject } from '../core/policy';
 import { blocking } from '../guardrails/engine';
 import { GuardrailsError } from '../guardrails/format';
 import { guardrailsOf, guardrailsProblems } from '../guardrails/platform';
-import { deliveryFiles, DELIVERY_DIR, deliverySubjects, planDelivery } from './delivery';
+import { appDeliveryObjects, DELIVERY_DIR, deliverySubjects, planDelivery } from './delivery';
 import { renderApp } from './render';
-import { serializeEnvironment } from './serialize';
+import { serializeDelivery, serializeEnvironment } from './serialize';
 import { currentSynthSession } from './session';
 import { OutputError, recoverOutput, writeEnvironments } from './write';
 
@@ -70,7 +70,9 @@ export const synthPipeline: Pipeline = {
       environments = rendered.map((r) => r.environment.name);
       const mode = pick('--guardrails', 'guardrails', session?.guardrails, options.guardrails) ?? 'enforce';
       const plan = planDelivery(app, session?.delivery);
-      const reports = mode === 'off' ? [] : checkWithDelivery(app, rendered, plan, this.check(app, rendered));
+      // the delivery objects are made once: the guardrails check what is written
+      const ownDelivery = appDeliveryObjects(app, rendered, plan, () => this.render(app, {}));
+      const reports = mode === 'off' ? [] : checkWithDelivery(app, rendered, plan, ownDelivery, this.check(app, rendered));
       const failing = reports.flatMap(blocking);
       if (mode === 'enforce' && failing.length > 0) throw new GuardrailsError(reports, failing);
       const layout = pick('--layout', 'layout', session?.layout, options.layout) ?? app.appProps.outputLayout ?? 'object';
@@ -79,8 +81,7 @@ export const synthPipeline: Pipeline = {
         const files = serializeEnvironment(app, r, layout, plan.deliveries);
         return { r, files, millis: r.millis + performance.now() - started };
       });
-      // the delivery objects name every environment of the app, also when --env synthesizes some only (else the others' would be deleted)
-      const delivery = deliveryFiles(app, plan.deliveries.some((d) => d.deliveryObjects) && rendered.length < app.environments.length ? this.render(app, {}) : rendered, plan);
+      const delivery = serializeDelivery(ownDelivery);
       if (session?.dryRun) {
         session.captured?.push({ app, outdir, rendered, files: new Map(serialized.map(({ r, files }) => [r.environment.name, files])), delivery, reports });
         return { app: app.name, outdir, environments: [], reports };
@@ -127,8 +128,9 @@ export const synthPipeline: Pipeline = {
  * environment's (its Namespace) in its report, the GitOps tool's own in one
  * more report, without an environment.
  */
-function checkWithDelivery(app: App, rendered: readonly RenderedEnvironment[], plan: ReturnType<typeof planDelivery>, reports: Report[]): Report[] {
-  const subjects = deliverySubjects(app, rendered, plan);
+function checkWithDelivery(app: App, rendered: readonly RenderedEnvironment[], plan: ReturnType<typeof planDelivery>,
+  objects: ReadonlyMap<string, readonly Record<string, any>[]>, reports: Report[]): Report[] {
+  const subjects = deliverySubjects(app, rendered, plan, objects);
   if (subjects.every((list) => list.length === 0)) return reports;
   const engine = guardrailsOf(app);
   const perEnvironment = reports.map((report, i) => {

@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { App, CronTask, PlatformProps, Postgres, Queue, QueueWorker, WebService } from 'libk8s';
+import { App, PlatformProps } from 'libk8s';
+import { shop as shopConstructs } from '../../examples/pulumi/shop';
 import { deliveriesFor, resolveDelivery } from '../../lib/gitops';
 import { deliveryObjects, serializeDelivery, serializeEnvironment } from '../../lib/synth/serialize';
 import { describeWithReference } from '../support/reference';
@@ -12,20 +13,8 @@ import { onPath } from '../support/path';
 
 const REPO = 'https://github.com/acme/shop.git';
 
-/** The quickstart's constructs (examples/shop) on a platform with the given delivery. */
-function shop(platform: PlatformProps = {}): App {
-  const app = new App({
-    name: 'shop', team: 'commerce', platform,
-    environments: { dev: { namespace: 'shop-dev', domain: 'dev.shop.example.com' }, prod: { namespace: 'shop', domain: 'shop.example.com' } },
-  });
-  const orders = new Queue(app, 'orders', { deadLetter: { maxReceiveCount: 5 } });
-  const db = new Postgres(app, 'db', { storageGiB: 20 });
-  new WebService(app, 'storefront', { image: 'ghcr.io/acme/storefront:1.4.2', port: 8080, route: { path: '/' }, autoscale: { min: 2, max: 10, cpuPercent: 70 } })
-    .connect(db).sendTo(orders);
-  new QueueWorker(app, 'fulfilment', { image: 'ghcr.io/acme/fulfilment:1.4.2', queue: orders, autoscale: { min: 0, max: 20, messagesPerReplica: 10 } }).connect(db);
-  new CronTask(app, 'nightly-report', { image: 'ghcr.io/acme/reports:1.4.2', schedule: '0 3 * * *', timeZone: 'Europe/Amsterdam' });
-  return app;
-}
+/** The quickstart's constructs (examples/shop, as examples/pulumi builds them) on a platform with the given delivery. */
+const shop = (platform: PlatformProps = {}): App => shopConstructs(platform);
 
 /** Every environment's files and the delivery files, as synth would write them. */
 function output(platform: PlatformProps) {

@@ -1,38 +1,10 @@
 /**
  * The app of examples/shop/main.ts, construct for construct, without its
- * `app.synth()` (which writes to disk): the graph tests and the SVG fixture build it.
+ * `app.synth()` (which writes to disk): the one examples/pulumi builds too.
  */
-import { App, CronTask, Postgres, Queue, QueueWorker, WebService } from 'libk8s';
+import type { App } from 'libk8s';
+import { shop } from '../../examples/pulumi/shop';
 
 export function shopApp(): App<'dev' | 'prod'> {
-  const app = new App({
-    name: 'shop',
-    team: 'commerce',
-    environments: {
-      dev: { namespace: 'shop-dev', domain: 'dev.shop.example.com' },
-      prod: { namespace: 'shop', domain: 'shop.example.com' },
-    },
-  });
-  const orders = new Queue(app, 'orders', { deadLetter: { maxReceiveCount: 5 } });
-  const db = new Postgres(app, 'db', { storageGiB: 20 });
-  const storefront = new WebService(app, 'storefront', {
-    image: 'ghcr.io/acme/storefront:1.4.2',
-    port: 8080,
-    route: { path: '/' },
-    autoscale: { min: 2, max: 10, cpuPercent: 70 },
-  });
-  storefront.connect(db);
-  storefront.sendTo(orders);
-  const fulfilment = new QueueWorker(app, 'fulfilment', {
-    image: 'ghcr.io/acme/fulfilment:1.4.2',
-    queue: orders,
-    autoscale: { min: 0, max: 20, messagesPerReplica: 10 },
-  });
-  fulfilment.connect(db);
-  new CronTask(app, 'nightly-report', {
-    image: 'ghcr.io/acme/reports:1.4.2',
-    schedule: '0 3 * * *',
-    timeZone: 'Europe/Amsterdam',
-  });
-  return app;
+  return shop() as App<'dev' | 'prod'>;
 }
