@@ -106,7 +106,7 @@ describe('guardrails in synth', () => {
 
   test('synth refuses to write while an error-level finding remains, and says where', () => {
     const out = tmp();
-    const app = build();
+    const app = build(); const BUILD_LINE = Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split('\n')[1])![1]);
     let error: GuardrailsError | undefined;
     try {
       app.synth({ outdir: out });
@@ -114,7 +114,8 @@ describe('guardrails in synth', () => {
       error = e as GuardrailsError;
     }
     expect(error?.name).toBe('GuardrailsError');
-    expect(error!.message).toContain(`error acme/no-docker-hub at ${path.relative(process.cwd(), PROGRAM)}:${FLAGGED_LINE}: Deployment 'flagged' [prod] (WebService 'flagged', shop/flagged) spec.template.spec.containers[0].image: container 'flagged' pulls docker.io/library/nginx:1.27. Fix: push the image to ghcr.io/acme and use that reference.`);
+    // the call chain in the user's files: this test built the app by calling into the program
+    expect(error!.message).toContain(`error acme/no-docker-hub at ${path.relative(process.cwd(), __filename)}:${BUILD_LINE} > ${path.relative(process.cwd(), PROGRAM)}:${FLAGGED_LINE}: Deployment 'flagged' [prod] (WebService 'flagged', shop/flagged) spec.template.spec.containers[0].image: container 'flagged' pulls docker.io/library/nginx:1.27. Fix: push the image to ghcr.io/acme and use that reference.`);
     expect(fs.readdirSync(out).filter((f) => !f.startsWith('.'))).toEqual([]);
   });
 
