@@ -5,7 +5,8 @@
  * several built-in rules, Services, ConfigMaps) into a temp dir, twice: as
  * one multi-document file and as one file per object. Then it runs the real
  * CLI as a whole process (`node bin/libk8s.js check DIR --format table`,
- * stdout to /dev/null) `--runs` times per size and layout and prints the
+ * stdout to /dev/null; `--format json` or `sarif` writes the report to a
+ * file with `--output`, as CI does) `--runs` times per size and layout and prints the
  * median wall time, the growth t(largest)/t(smallest) (linear: the size
  * ratio, ~4 for 10k -> 40k) and peak RSS. Last, the peak RSS of a check of
  * one `--mb` MB file.
@@ -37,7 +38,10 @@ interface Options {
   layouts: Layout[];
   keep: boolean;
   strict: boolean;
+  formats: Format[];
 }
+
+type Format = 'table' | 'json' | 'sarif';
 
 type Layout = 'one-file' | 'many-files';
 
@@ -47,6 +51,8 @@ const HELP = `npm run bench:check -- [options]
   --runs 3                runs per size and layout; the median is reported (env BENCH_CHECK_RUNS)
   --mb 100                size of the file for the peak-RSS run, in MB; 0 skips it (env BENCH_CHECK_MB)
   --layouts one-file,many-files
+  --format table          the report format(s), e.g. table,json,sarif; json and sarif are written
+                          to a file (--output), the table to stdout (/dev/null); each format is run
   --tmpdir DIR            where the manifests are generated (default: the OS temp dir)
   --keep                  keep the generated manifests
   --strict                exit 1 when a target is missed (growth within 30% of linear, RSS < 1 GB)
@@ -62,6 +68,7 @@ function parseOptions(argv: string[]): Options {
     layouts: ['one-file', 'many-files'],
     keep: false,
     strict: false,
+    formats: ['table'],
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
@@ -71,6 +78,7 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--mb') o.mb = Number(value());
     else if (flag === '--tmpdir') o.tmpdir = value();
     else if (flag === '--layouts') o.layouts = value().split(',') as Layout[];
+    else if (flag === '--format') o.formats = value().split(',') as Format[];
     else if (flag === '--keep') o.keep = true;
     else if (flag === '--strict') o.strict = true;
     else if (flag === '-h' || flag === '--help') {
@@ -81,6 +89,7 @@ function parseOptions(argv: string[]): Options {
   if (o.sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error('--sizes takes positive integers');
   if (!Number.isInteger(o.runs) || o.runs < 1) throw new Error('--runs takes a positive integer');
   if (o.layouts.some((l) => l !== 'one-file' && l !== 'many-files')) throw new Error('--layouts takes one-file and/or many-files');
+  if (o.formats.some((f) => !['table', 'json', 'sarif'].includes(f))) throw new Error('--format takes table, json and/or sarif');
   return o;
 }
 
@@ -228,14 +237,21 @@ interface Run {
   readonly cpuMs: number;
   readonly rssMB: number;
   readonly code: number;
+  /** The size of the report file (json, sarif). */
+  readonly reportMB?: number;
 }
 
-/** `node -r preload bin/libk8s.js check DIR --format table > /dev/null`, timed from outside, peak RSS from inside. */
-function runCheck(target: string, preload: string, rssFile: string, extra: readonly string[] = []): Run {
+/**
+ * `node -r preload bin/libk8s.js check DIR --format table > /dev/null` (json and sarif: `--output FILE`,
+ * removed after the run), timed from outside, peak RSS from inside.
+ */
+function runCheck(target: string, preload: string, rssFile: string, format: Format, extra: readonly string[] = []): Run {
   fs.rmSync(rssFile, { force: true });
+  const report = path.join(path.dirname(rssFile), `report.${format}`);
+  const output = format === 'table' ? [] : ['--output', report];
   const devnull = fs.openSync('/dev/null', 'w');
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['-r', preload, CLI, 'check', target, '--format', 'table', ...extra], {
+  const r = spawnSync(process.execPath, ['-r', preload, CLI, 'check', target, '--format', format, ...output, ...extra], {
     cwd: path.dirname(target),
     stdio: ['ignore', devnull, 'pipe'],
     env: { ...process.env, NO_COLOR: '1', LIBK8S_BENCH_RSS_FILE: rssFile },
@@ -248,8 +264,10 @@ function runCheck(target: string, preload: string, rssFile: string, extra: reado
   if ((r.status !== 0 && r.status !== 1) || stray.length) {
     throw new Error(`libk8s check ${target} exited ${r.status ?? r.signal}:\n${stray.join('\n').slice(0, 2000)}`);
   }
+  const reportMB = format === 'table' ? undefined : fs.statSync(report).size / 1024 / 1024;
+  fs.rmSync(report, { force: true });
   const usage = fs.existsSync(rssFile) ? JSON.parse(fs.readFileSync(rssFile, 'utf8')) : { maxRSS: NaN, cpuUs: NaN };
-  return { ms, cpuMs: usage.cpuUs / 1000, rssMB: usage.maxRSS / 1024, code: r.status };
+  return { ms, cpuMs: usage.cpuUs / 1000, rssMB: usage.maxRSS / 1024, code: r.status, reportMB };
 }
 
 const PRELOAD = `'use strict';
@@ -279,22 +297,28 @@ function main(): number {
     console.log(`libk8s check benchmark: node ${process.version}, ${os.cpus().length} CPUs, ${o.runs} run(s) per size, stdout to /dev/null`);
     console.log('objects: 1/3 Deployments (root, allowPrivilegeEscalation, :latest, 1 replica, no resources), 1/3 Services, 1/3 ConfigMaps\n');
     console.log(`load average at the start: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')}\n`);
-    const medians = new Map<Layout, Map<number, { wall: number; cpu: number }>>();
-    console.log(`${'layout'.padEnd(11)} ${'N'.padStart(7)} ${'input'.padStart(11)} ${'median'.padStart(8)} ${'min'.padStart(8)} ${'max'.padStart(8)} ${'CPU'.padStart(8)} ${'peak RSS'.padStart(9)}  wall ms/1k objects`);
+    const medians = new Map<string, Map<number, { wall: number; cpu: number }>>();
+    const withFormat = o.formats.length > 1 || o.formats[0] !== 'table';
+    const label = (layout: Layout, format: Format) => (withFormat ? `${layout} ${format}` : layout);
+    const width = withFormat ? 17 : 11;
+    console.log(`${'layout'.padEnd(width)} ${'N'.padStart(7)} ${'input'.padStart(11)} ${'median'.padStart(8)} ${'min'.padStart(8)} ${'max'.padStart(8)} ${'CPU'.padStart(8)} ${'peak RSS'.padStart(9)}  wall ms/1k objects`);
     for (const n of o.sizes) {
       const dir = path.join(work, `n${n}`);
       const { bytes } = generate(dir, n, o.layouts);
       for (const layout of o.layouts) {
-        const runs: Run[] = [];
-        for (let k = 0; k < o.runs; k++) runs.push(runCheck(path.join(dir, layout), preload, rssFile));
-        const ms = runs.map((r) => r.ms);
-        const med = median(ms);
-        const cpu = median(runs.map((r) => r.cpuMs));
-        if (!medians.has(layout)) medians.set(layout, new Map());
-        medians.get(layout)!.set(n, { wall: med, cpu });
-        const size = layout === 'one-file' ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${n} files`;
-        console.log(`${layout.padEnd(11)} ${String(n).padStart(7)} ${size.padStart(11)} ${fmtMs(med).padStart(8)} ${fmtMs(Math.min(...ms)).padStart(8)} `
-          + `${fmtMs(Math.max(...ms)).padStart(8)} ${fmtMs(cpu).padStart(8)} ${fmtMB(median(runs.map((r) => r.rssMB))).padStart(9)}  ${(med / (n / 1000)).toFixed(1)}`);
+        for (const format of o.formats) {
+          const runs: Run[] = [];
+          for (let k = 0; k < o.runs; k++) runs.push(runCheck(path.join(dir, layout), preload, rssFile, format));
+          const ms = runs.map((r) => r.ms);
+          const med = median(ms);
+          const cpu = median(runs.map((r) => r.cpuMs));
+          const key = label(layout, format);
+          if (!medians.has(key)) medians.set(key, new Map());
+          medians.get(key)!.set(n, { wall: med, cpu });
+          const size = layout === 'one-file' ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${n} files`;
+          console.log(`${key.padEnd(width)} ${String(n).padStart(7)} ${size.padStart(11)} ${fmtMs(med).padStart(8)} ${fmtMs(Math.min(...ms)).padStart(8)} `
+            + `${fmtMs(Math.max(...ms)).padStart(8)} ${fmtMs(cpu).padStart(8)} ${fmtMB(median(runs.map((r) => r.rssMB))).padStart(9)}  ${(med / (n / 1000)).toFixed(1)}`);
+        }
       }
       if (!o.keep) fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -302,13 +326,13 @@ function main(): number {
       const lo = Math.min(...o.sizes);
       const hi = Math.max(...o.sizes);
       console.log('');
-      for (const [layout, m] of medians) {
+      for (const [key, m] of medians) {
         const growth = m.get(hi)!.wall / m.get(lo)!.wall;
         const cpuGrowth = m.get(hi)!.cpu / m.get(lo)!.cpu;
         const limit = (hi / lo) * TARGET.growthSlack;
         const ok = growth <= limit;
         missed ||= !ok;
-        console.log(`growth ${layout}: t(${hi})/t(${lo}) = ${growth.toFixed(2)} wall, ${cpuGrowth.toFixed(2)} CPU `
+        console.log(`growth ${key}: t(${hi})/t(${lo}) = ${growth.toFixed(2)} wall, ${cpuGrowth.toFixed(2)} CPU `
           + `(linear: ${(hi / lo).toFixed(1)}; target <= ${limit.toFixed(1)}) ${ok ? 'PASS' : 'FAIL'}`);
       }
     }
@@ -319,12 +343,17 @@ function main(): number {
       const size = fs.statSync(big).size;
       console.log(`\none file of ${(size / 1024 / 1024).toFixed(1)} MB (${objects} objects), one run each:`);
       // every pack: ~11 findings an object, so the findings (the engine's) outweigh the manifests;
-      // pss-baseline: a few findings, so the figure is mostly the reader and the objects read
-      for (const [label, extra] of [['every pack', []], ['--packs pss-baseline', ['--packs', 'pss-baseline']]] as const) {
-        const r = runCheck(big, preload, rssFile, extra);
+      // pss-baseline: a few findings, so the figure is mostly the reader and the objects read (once, in the first format)
+      const cases = [
+        ...o.formats.map((format) => [`every pack, ${format}`, format, []] as const),
+        [`--packs pss-baseline, ${o.formats[0]}`, o.formats[0], ['--packs', 'pss-baseline']] as const,
+      ];
+      for (const [name, format, extra] of cases) {
+        const r = runCheck(big, preload, rssFile, format, extra);
         const ok = r.rssMB < TARGET.rssMB;
         missed ||= !ok;
-        console.log(`  ${label.padEnd(21)} ${fmtMs(r.ms).padStart(8)} (CPU ${fmtMs(r.cpuMs)}), peak RSS ${fmtMB(r.rssMB).padStart(8)} (target < ${TARGET.rssMB} MB) ${ok ? 'PASS' : 'FAIL'}`);
+        const report = r.reportMB === undefined ? '' : `, report ${fmtMB(r.reportMB)}`;
+        console.log(`  ${name.padEnd(29)} ${fmtMs(r.ms).padStart(8)} (CPU ${fmtMs(r.cpuMs)}), peak RSS ${fmtMB(r.rssMB).padStart(8)} (target < ${TARGET.rssMB} MB) ${ok ? 'PASS' : 'FAIL'}${report}`);
       }
       if (!o.keep) fs.rmSync(path.dirname(big), { recursive: true, force: true });
     }

@@ -14,19 +14,28 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { App, Env, OutputLayout, Postgres, Queue, QueueWorker, WebService } from '../lib';
 
+/** Variants of the libk8s program, for the layouts and the re-synth. */
+export interface Libk8sVariant {
+  /** @default - BENCH_LAYOUT, else 'object' */
+  readonly layout?: OutputLayout;
+  /** This service gets another image (a one-service change). @default - BENCH_BUMP, else none */
+  readonly bump?: number;
+}
+
 /** Builds the libk8s program (construct only, nothing written). */
-export function buildLibk8s(n: number, outdir: string): App {
+export function buildLibk8s(n: number, outdir: string, variant: Libk8sVariant = {}): App {
+  const bump = variant.bump ?? (process.env.BENCH_BUMP ? Number(process.env.BENCH_BUMP) : undefined);
   const app = new App({
     name: 'bench',
     team: 'platform',
     outdir,
     // BENCH_LAYOUT=construct measures the one-file-per-construct layout
-    outputLayout: (process.env.BENCH_LAYOUT as OutputLayout | undefined) ?? 'object',
+    outputLayout: variant.layout ?? (process.env.BENCH_LAYOUT as OutputLayout | undefined) ?? 'object',
     environments: { prod: { namespace: 'bench', domain: 'bench.example.com' } },
   });
   for (let i = 0; i < n; i++) {
     new WebService(app, `svc-${i}`, {
-      image: `ghcr.io/acme/svc-${i}:1.${i % 50}.0`,
+      image: `ghcr.io/acme/svc-${i}:${i === bump ? 2 : 1}.${i % 50}.0`,
       port: 8080,
       route: { subdomain: `svc-${i}`, path: '/' },
       autoscale: { min: 2, max: 10, cpuPercent: 70 },

@@ -3,10 +3,12 @@ import './synth';
 import './recipes';
 
 export { App, AppProps } from './core/app';
-export { Component, ComponentRole, RenderContext, PatchTarget, Scope } from './core/component';
+export { Component, ComponentRole, RenderContext, PatchTarget, PlacementProps, Scope } from './core/component';
 export { EnvironmentProps, Environment } from './core/environment';
+export { KubernetesVersion, MIN_KUBERNETES_VERSION, MAX_KUBERNETES_VERSION, DEFAULT_KUBERNETES_VERSION } from './core/kube-version';
 export { Libk8sError, Problem, formatProblem } from './core/errors';
 export { PlatformProps, Platform, SizeName, ResourceSpec, GatewayRef, DEFAULT_SIZES, DeliveryProps, DeliveryTarget } from './core/platform';
+export { MonitoringProps, Monitoring, ExposureProps, Exposure } from './core/exposure';
 export {
   ObjectRole, RenderedObject, RenderedEnvironment, RenderOptions, SynthOptions, SynthResult, EnvironmentSummary, OutputLayout, GuardrailsMode,
 } from './core/pipeline';
@@ -15,17 +17,23 @@ export {
   Recipe, RecipeContext, RecipeRegistry, RecipeSelection, ResourceType, ResourceRef, WorkloadRef, Access, Connection, ConnectionValue, NetworkPeer,
   Grant, IdentityBinding, QueueScaler, RecipeWaiver, secretValues,
 } from './core/recipe';
-export { Wire, wiresOf } from './core/wiring';
+export { Wire, wiresOf, ConnectOptions, ConnectionFormat, WiredValue, ComposedEnv } from './core/wiring';
 export {
   Severity, SeveritySetting, PolicyChange, PackName, Origin, Subject, Violation, RuleContext, RuleAliases, Rule, Waiver, Finding, Report, GuardrailsProps,
   PolicyEngine,
 } from './core/policy';
 export {
   Env, EnvSource, EnvValue, ProbeProps, ProbesProps, ProbeTiming, PortProps, ResourcesProps, ContainerProps, VolumeProps, VolumeSource,
+  AppProtocol, HttpProbeProps, ExecProbeProps, TcpProbeProps, GrpcProbeProps, HttpHeader,
 } from './pod/container';
-export { AutoscaleProps, ConfigFilesProps, EgressRule, ScalingProps, WorkloadOverrides, WorkloadProps, WorkloadObjects } from './workloads/workload';
+export { ProtocolProps, GrpcRouteMatchProps, RouteKind } from './workloads/protocols';
+export { AutoscaleProps, ConfigFilesProps, EgressRule, PreStopProps, RolloutProps, ScalingProps, WorkloadOverrides, WorkloadProps, WorkloadObjects } from './workloads/workload';
 export { WebService, WebServiceProps, WebServiceOverrides, WebServiceObjects, RouteProps } from './workloads/web-service';
 export { Worker, WorkerProps, WorkerBaseProps } from './workloads/worker';
+export {
+  IngressPeer, MatchLabels, IngressProps, ServicePortProps, ServiceProps, ServiceBaseProps, ClusterIpServiceProps, LoadBalancerServiceProps, NodePortServiceProps,
+} from './workloads/ingress';
+export { MetricsProps, MetricsOptions } from './workloads/monitoring';
 export { CronTask, CronTaskProps, CronTaskOverrides, CronTaskObjects, CronSchedule, CronMacro, ConcurrencyPolicy } from './workloads/cron-task';
 export { Task, TaskProps, TaskOverrides, TaskObjects, JobBaseProps } from './workloads/task';
 export { QueueWorker, QueueWorkerProps, QueueWorkerOverrides, QueueWorkerObjects, QueueAutoscaleProps } from './workloads/queue-worker';

@@ -11,6 +11,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { App, EnvironmentProps, Env, Libk8sError, PlatformProps, SizeName, toYaml, WebService, WebServiceProps } from 'libk8s';
 import { manifests, newApp } from './support/apps';
+import { constructFileOf, objectFileName } from './support/layout';
 import { describeWithReference } from './support/reference';
 import {
   apiServerRuleProblems, conformanceProblems, crdSchema, formatSchemaProblem, hasCrd, hasKubernetesModel, HTTP_PATH_RULES, isBuiltinKind, K8S_VERSIONS, ManifestFile, readManifestTree, synthShopExample,
@@ -92,7 +93,19 @@ const CONFIGS: readonly Config[] = [
       image: IMAGE, port: 3000, servicePort: 8080, route: { path: '/' },
       ports: [{ name: 'metrics', port: 9090 }, { name: 'dns', port: 5353, protocol: 'UDP' }, { name: 'signal', port: 9999, protocol: 'SCTP' }],
     },
+    kinds: ['ServiceMonitor'],
   },
+  {
+    name: 'a LoadBalancer with source ranges, declared ingress and a scraped metrics port',
+    props: {
+      image: IMAGE, service: { type: 'LoadBalancer', loadBalancerSourceRanges: ['203.0.113.0/24', '2001:db8::/48'] }, ingress: [{ namespace: 'edge' }],
+      ports: [{ name: 'admin', port: 9000, ingress: [{ podLabels: { role: 'cli' } }, { cidr: '10.0.0.0/8', except: ['10.9.0.0/16'] }] }],
+      metrics: { port: 9102, interval: '30s', scrapeTimeout: '10s' },
+    },
+    platform: { exposure: { loadBalancers: true } },
+    kinds: ['ServiceMonitor'],
+  },
+  { name: 'a public NodePort', props: { image: IMAGE, service: { type: 'NodePort' } }, platform: { exposure: { nodePorts: true } } },
   {
     name: 'config files',
     props: {
@@ -346,17 +359,19 @@ describeWithReference('schema conformance', () => {
     test('the matrix covers every kind libk8s emits and hundreds of objects', () => {
       const all = CONFIGS.flatMap((c) => render(c).all);
       expect(new Set(all.map((o) => o.kind))).toEqual(new Set([
-        'ServiceAccount', 'ConfigMap', 'Deployment', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'Service', 'HTTPRoute', 'Ingress',
+        'ServiceAccount', 'ConfigMap', 'Deployment', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'Service', 'HTTPRoute', 'Ingress', 'ServiceMonitor',
       ]));
       expect(all.length).toBeGreaterThanOrEqual(200);
     });
   });
 
   describe('the validator rejects what a cluster rejects', () => {
+    // an object named by its file in the object layout (storefront/deployment.yaml), read from its construct's file (storefront.yaml)
     const prod = (file: string): Manifest => {
-      const f = example().tree.prod.find((x) => x.file === file);
-      if (!f) throw new Error(`the example wrote no ${file}`);
-      return structuredClone(f.objects[0]);
+      const rel = constructFileOf(file);
+      const o = example().tree.prod.find((x) => x.file === rel)?.objects.find((m) => objectFileName(path.posix.basename(rel, '.yaml'), m) === file);
+      if (!o) throw new Error(`the example wrote no ${file}`);
+      return structuredClone(o);
     };
 
     test('an unknown field in a container', () => {
@@ -543,7 +558,7 @@ describe('kubernetes-models@4', () => {
   test('every built-in object of examples/shop and of the configurations validates', () => {
     const objects = [...exampleObjects(), ...CONFIGS.flatMap((c) => render(c).all)];
     const builtin = objects.filter((o) => hasKubernetesModel(o.apiVersion, o.kind));
-    expect([...new Set(objects.filter((o) => !builtin.includes(o)).map((o) => o.kind))].sort()).toEqual(['HTTPRoute', 'Instance', 'Queue', 'Role', 'RolePolicy', 'ScaledObject', 'TriggerAuthentication']);
+    expect([...new Set(objects.filter((o) => !builtin.includes(o)).map((o) => o.kind))].sort()).toEqual(['HTTPRoute', 'Instance', 'Queue', 'Role', 'RolePolicy', 'ScaledObject', 'ServiceMonitor', 'TriggerAuthentication']);
     expect(builtin.flatMap(validateWithKubernetesModels).map(formatSchemaProblem)).toEqual([]);
   });
 
@@ -747,7 +762,7 @@ describeWithReference('the written-out CRD rules', () => {
 
 describeWithReference('the preStop sleep action', () => {
   test('is valid on Kubernetes 1.33 and, as documented, not on 1.27 (it needs 1.30 or later)', () => {
-    const app = newApp({ platform: { preStopAction: 'sleep' } });
+    const app = newApp({ platform: { preStopAction: 'sleep', kubernetesVersion: '1.30' } });
     new WebService(app, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
     const deployment = manifests(app).find((m) => m.kind === 'Deployment')!;
     expect(conformanceProblems([deployment as any], ['1.33'])).toEqual([]);

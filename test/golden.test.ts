@@ -33,6 +33,7 @@ test('examples/shop output is byte-identical to the golden files', () => {
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   const golden = tree(GOLDEN);
-  expect(Object.keys(golden).length).toBeGreaterThan(30);
+  // a file per construct (the default layout) and a kustomization, in each of dev and prod
+  expect(Object.keys(golden).length).toBeGreaterThanOrEqual(10);
   expect(tree(out)).toEqual(golden);
 });

@@ -9,7 +9,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse } from 'yaml';
+import { hasObject, readObject } from './support/layout';
 
 const ROOT = path.resolve(__dirname, '..');
 type Manifest = Record<string, any>;
@@ -22,11 +22,12 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
+// objects are named by their file in the `object` layout (`storefront/deployment.yaml`), read from the default `construct` layout's `storefront.yaml`
 function read(env: string, file: string): Manifest {
-  return parse(fs.readFileSync(path.join(out, env, 'shop', file), 'utf8'));
+  return readObject(path.join(out, env, 'shop'), file);
 }
 function exists(env: string, file: string): boolean {
-  return fs.existsSync(path.join(out, env, 'shop', file));
+  return hasObject(path.join(out, env, 'shop'), file);
 }
 function envOf(env: string, workload: string): Record<string, unknown> {
   const d = read(env, `${workload}/deployment.yaml`);

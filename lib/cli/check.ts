@@ -4,13 +4,13 @@ import type { CliIO } from './io';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, shortPath } from './io';
 import { ALL_PACKS, blocking, Guardrails } from '../guardrails/engine';
 import { BUILTIN_RULES } from '../guardrails/packs';
-import { formatJson } from '../guardrails/reporters/json';
-import { formatSarif } from '../guardrails/reporters/sarif';
+import { writeJson } from '../guardrails/reporters/json';
+import { writeSarif } from '../guardrails/reporters/sarif';
 import { formatSummary, InputError, summarize } from '../guardrails/reporters/summary';
 import { writeTable } from '../guardrails/reporters/table';
-import { readManifests } from '../guardrails/manifests';
+import { readManifests, StringTable } from '../guardrails/manifests';
 import { GuardrailsProps, PackName, Rule, Subject } from '../core/policy';
-import { optionValue, UsageError } from './args';
+import { parseCommandLine, UsageError } from './args';
 
 export type ReportFormat = 'table' | 'json' | 'sarif';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'sarif'];
@@ -22,43 +22,29 @@ export interface CheckArgs {
   readonly format: ReportFormat;
   readonly output?: string;
   readonly help: boolean;
+  /** `--verbose`: every waived finding listed in the table, not one line per rule. @default false */
+  readonly verbose?: boolean;
 }
 
 
 export function parseCheckArgs(args: readonly string[]): CheckArgs {
-  const paths: string[] = [];
+  const { values: v, positionals } = parseCommandLine(args, {
+    packs: { type: 'string', multiple: true }, format: { type: 'string' }, output: { type: 'string', short: 'o' },
+    help: { type: 'boolean', short: 'h' }, verbose: { type: 'boolean' },
+  });
   let packs: PackName[] | undefined;
-  let format: ReportFormat = 'table';
-  let output: string | undefined;
-  let help = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = (flag: string): string => {
-      const [v, last] = optionValue(args, i, flag);
-      i = last;
-      return v;
-    };
-    if (a === '--packs' || a.startsWith('--packs=')) {
-      const names = value('--packs').split(',').map((s) => s.trim()).filter(Boolean);
-      if (names.length === 0) throw new UsageError('--packs needs a value');
-      for (const n of names) {
-        if (!(ALL_PACKS as readonly string[]).includes(n)) throw new UsageError(`--packs: ${JSON.stringify(n)} is not a built-in pack (use some of: ${ALL_PACKS.join(', ')})`);
-      }
-      packs = [...new Set([...(packs ?? []), ...(names as PackName[])])];
-    } else if (a === '--format' || a.startsWith('--format=')) {
-      format = parseFormat(value('--format'));
-    } else if (a === '--output' || a === '-o' || a.startsWith('--output=')) {
-      output = value('--output');
-    } else if (a === '-h' || a === '--help') {
-      help = true;
-    } else if (a.startsWith('-')) {
-      throw new UsageError(`unknown option ${a}`);
-    } else {
-      paths.push(a);
+  for (const given of (v.packs as string[] | undefined) ?? []) {
+    const names = given.split(',').map((s) => s.trim()).filter(Boolean);
+    if (names.length === 0) throw new UsageError('--packs needs a value');
+    for (const n of names) {
+      if (!(ALL_PACKS as readonly string[]).includes(n)) throw new UsageError(`--packs: ${JSON.stringify(n)} is not a built-in pack (use some of: ${ALL_PACKS.join(', ')})`);
     }
+    packs = [...new Set([...(packs ?? []), ...(names as PackName[])])];
   }
-  if (!help && paths.length === 0) throw new UsageError('give the YAML files or directories to check, e.g. libk8s check dist/prod');
-  return { paths, packs, format, output, help };
+  const help = v.help === true;
+  if (!help && positionals.length === 0) throw new UsageError('give the YAML files or directories to check, e.g. libk8s check dist/prod');
+  const format = v.format === undefined ? 'table' : parseFormat(v.format as string);
+  return { paths: positionals, packs, format, output: v.output as string | undefined, help, verbose: v.verbose === true };
 }
 
 function parseFormat(s: string): ReportFormat {
@@ -99,14 +85,51 @@ export async function runCheck(argv: readonly string[], io: CliIO, usage: string
     return EXIT_USAGE;
   }
 
+  const { subjects, errors } = readFiles(files, unreadable, io.cwd);
+
+  const engine = new Guardrails({ ...options.guardrails, packs: args.packs ?? options.guardrails?.packs }, options.builtins ?? BUILTIN_RULES);
+  const report = engine.check(subjects);
+  subjects.length = 0; // the findings keep no manifest: let them go before the report is written
+  // every format is written in blocks of lines as it is made: a report may be larger than a string can be
+  const write = (out: (block: string) => void, color: boolean) => {
+    if (args.format === 'json') writeJson(report, out, { errors, cwd: io.cwd });
+    else if (args.format === 'sarif') writeSarif(report, out, { rules: engine.known, errors, cwd: io.cwd });
+    else writeTable(report, out, args.verbose ? { color } : { color, waived: 'summary', waivedHint: 'libk8s check --verbose lists each waived finding.' });
+  };
+
+  for (const e of errors) io.err(`libk8s check: ${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.message}`);
+  if (args.output !== undefined) {
+    const target = path.resolve(io.cwd, args.output);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const fd = fs.openSync(target, 'w');
+    try {
+      write((block) => writeAll(fd, `${block}\n`), false);
+    } finally {
+      fs.closeSync(fd);
+    }
+    io.out(`libk8s check: ${formatSummary(summarize(report))}; ${args.format} report written to ${shortPath(io.cwd, target)}`);
+  } else {
+    write(io.out, !!io.color?.out);
+  }
+  return errors.length > 0 || blocking(report).length > 0 ? EXIT_INVALID : EXIT_OK;
+}
+
+/**
+ * The objects of the files, and the input errors (after `unreadable`). The
+ * table of the strings they share goes when it returns: only the objects
+ * (and, once checked, the findings) keep theirs.
+ */
+function readFiles(files: readonly string[], unreadable: readonly InputError[], cwd: string): { subjects: Subject[]; errors: InputError[] } {
   const subjects: Subject[] = [];
   const errors: InputError[] = [...unreadable];
+  // one copy of each string of the manifests (kinds, namespaces, labels), across files
+  const strings = new StringTable();
   for (const file of files) {
-    const shown = shortPath(io.cwd, file);
+    const shown = shortPath(cwd, file);
     let parsed: ReturnType<typeof readManifests>;
     try {
       // in chunks, document by document: the file's text is never held whole
-      parsed = readManifests(file, shown);
+      parsed = readManifests(file, shown, undefined, strings);
     } catch (e) {
       errors.push({ file: shown, message: `cannot be read: ${fileError(e)}` });
       continue;
@@ -116,35 +139,7 @@ export async function runCheck(argv: readonly string[], io: CliIO, usage: string
     for (const e of parsed.errors) errors.push(e);
     parsed.subjects.length = 0; // held by `subjects` alone, so that they can go once checked
   }
-
-  const engine = new Guardrails({ ...options.guardrails, packs: args.packs ?? options.guardrails?.packs }, options.builtins ?? BUILTIN_RULES);
-  const report = engine.check(subjects);
-  subjects.length = 0; // the findings keep no manifest: let them go before the report is written
-  const toFile = args.output !== undefined;
-  const content = args.format === 'json' ? formatJson(report, { errors, cwd: io.cwd })
-    : args.format === 'sarif' ? formatSarif(report, { rules: engine.known, errors, cwd: io.cwd })
-      : undefined; // the table is written in blocks of lines: it may be larger than a string can be
-
-  for (const e of errors) io.err(`libk8s check: ${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.message}`);
-  if (toFile) {
-    const target = path.resolve(io.cwd, args.output!);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    if (content !== undefined) fs.writeFileSync(target, content.endsWith('\n') ? content : `${content}\n`);
-    else {
-      const fd = fs.openSync(target, 'w');
-      try {
-        writeTable(report, (block) => fs.writeSync(fd, `${block}\n`));
-      } finally {
-        fs.closeSync(fd);
-      }
-    }
-    io.out(`libk8s check: ${formatSummary(summarize(report))}; ${args.format} report written to ${shortPath(io.cwd, target)}`);
-  } else if (content !== undefined) {
-    io.out(content.endsWith('\n') ? content.slice(0, -1) : content);
-  } else {
-    writeTable(report, io.out, { color: !!io.color?.out });
-  }
-  return errors.length > 0 || blocking(report).length > 0 ? EXIT_INVALID : EXIT_OK;
+  return { subjects, errors };
 }
 
 /**
@@ -216,6 +211,12 @@ export function collectFiles(inputs: readonly string[], cwd: string): { files: s
   }
   for (let i = 0; i < linked.length; i++) walk(linked[i]);
   return { files: [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), missing, errors };
+}
+
+/** Writes all of `text` (a write may take only part of it). */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let done = 0; done < bytes.length;) done += fs.writeSync(fd, bytes, done, bytes.length - done);
 }
 
 /** A file system error in words: `a symlink loop (ELOOP)`, else the error's message without its own `, open '/abs/path'`. */

@@ -4,7 +4,7 @@ import { diffEnvironments, diffExitCode, DiffFormat, formatDiff, parseOutputFile
 import { DELIVERY_DIR } from '../synth/delivery';
 import type { DeliveryTarget } from '../core/platform';
 import { DELIVERY_TARGETS, DeliveryOverrides } from '../gitops/source';
-import { optionValue, UsageError } from './args';
+import { entryOf, listValue, oneOf, parseCommandLine, UsageError } from './args';
 import { captureProgram } from './capture';
 import { CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './io';
 
@@ -31,36 +31,22 @@ Exit codes: 0 no change, 3 changes, 1 error, 2 usage.`;
 interface DiffArgs { entry: string; against?: string; envs: string[]; format: DiffFormat; out?: string; help: boolean; delivery: DeliveryOverrides }
 
 export function parseDiffArgs(args: readonly string[]): DiffArgs {
-  const parsed: DiffArgs = { entry: 'infra/main.ts', envs: [], format: 'text', help: false, delivery: {} };
-  let entrySeen = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = (flag: string): string => {
-      const [v, last] = optionValue(args, i, flag);
-      i = last;
-      return v;
-    };
-    if (a === '-h' || a === '--help') parsed.help = true;
-    else if (a === '--against' || a.startsWith('--against=')) parsed.against = value('--against');
-    else if (a === '--env' || a.startsWith('--env=')) parsed.envs.push(...value('--env').split(',').filter(Boolean));
-    else if (a === '--out' || a.startsWith('--out=')) parsed.out = value('--out');
-    else if (a === '--delivery' || a.startsWith('--delivery=')) {
-      const target = value('--delivery');
-      if (!(DELIVERY_TARGETS as readonly string[]).includes(target)) throw new UsageError(`--delivery takes ${DELIVERY_TARGETS.join(', ')}, not ${JSON.stringify(target)}`);
-      parsed.delivery = { ...parsed.delivery, target: target as DeliveryTarget };
-    }
-    else if (a === '--repo' || a.startsWith('--repo=')) parsed.delivery = { ...parsed.delivery, repo: value('--repo') };
-    else if (a === '--revision' || a.startsWith('--revision=')) parsed.delivery = { ...parsed.delivery, revision: value('--revision') };
-    else if (a === '--path' || a.startsWith('--path=')) parsed.delivery = { ...parsed.delivery, path: value('--path') };
-    else if (a === '--format' || a.startsWith('--format=')) {
-      const f = value('--format');
-      if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format takes ${FORMATS.join(', ')}, not ${JSON.stringify(f)}`);
-      parsed.format = f as DiffFormat;
-    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
-    else if (entrySeen) throw new UsageError(`only one entry file may be given (got ${parsed.entry} and ${a})`);
-    else { parsed.entry = a; entrySeen = true; }
-  }
-  return parsed;
+  const { values: v, positionals } = parseCommandLine(args, {
+    help: { type: 'boolean', short: 'h' }, against: { type: 'string' }, env: { type: 'string', multiple: true }, out: { type: 'string' },
+    delivery: { type: 'string' }, repo: { type: 'string' }, revision: { type: 'string' }, path: { type: 'string' }, format: { type: 'string' },
+  });
+  const str = (k: string) => v[k] as string | undefined;
+  const delivery = { target: oneOf<DeliveryTarget>('--delivery', str('delivery'), DELIVERY_TARGETS), repo: str('repo'), revision: str('revision'), path: str('path') };
+  return {
+    entry: entryOf(positionals),
+    against: str('against'),
+    envs: listValue(v.env),
+    out: str('out'),
+    format: oneOf<DiffFormat>('--format', str('format'), FORMATS) ?? 'text',
+    help: v.help === true,
+    // only the overrides given: an absent one is the program's own
+    delivery: Object.fromEntries(Object.entries(delivery).filter(([, x]) => x !== undefined)) as DeliveryOverrides,
+  };
 }
 
 /** `libk8s diff`: what the program changes, per environment and object. */

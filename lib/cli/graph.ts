@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Libk8sError } from '../core/errors';
 import { appGraph, GraphFormat, GRAPH_FORMATS, renderGraph } from '../graph';
-import { optionValue, UsageError } from './args';
+import { entryOf, oneOf, parseCommandLine, UsageError } from './args';
 import { captureProgram } from './capture';
 import { CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE, shortPath } from './io';
 
@@ -21,27 +21,16 @@ and cloud identities. Nothing is written but --out.
 interface GraphArgs { entry: string; env?: string; format: GraphFormat; out?: string; help: boolean }
 
 export function parseGraphArgs(args: readonly string[]): GraphArgs {
-  const parsed: GraphArgs = { entry: 'infra/main.ts', format: 'mermaid', help: false };
-  let entrySeen = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = (flag: string): string => {
-      const [v, last] = optionValue(args, i, flag);
-      i = last;
-      return v;
-    };
-    if (a === '-h' || a === '--help') parsed.help = true;
-    else if (a === '--env' || a.startsWith('--env=')) parsed.env = value('--env');
-    else if (a === '--out' || a === '-o' || a.startsWith('--out=')) parsed.out = value('--out');
-    else if (a === '--format' || a.startsWith('--format=')) {
-      const f = value('--format');
-      if (!(GRAPH_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format takes ${GRAPH_FORMATS.join(', ')}, not ${JSON.stringify(f)}`);
-      parsed.format = f as GraphFormat;
-    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
-    else if (entrySeen) throw new UsageError(`only one entry file may be given (got ${parsed.entry} and ${a})`);
-    else { parsed.entry = a; entrySeen = true; }
-  }
-  return parsed;
+  const { values: v, positionals } = parseCommandLine(args, {
+    help: { type: 'boolean', short: 'h' }, env: { type: 'string' }, out: { type: 'string', short: 'o' }, format: { type: 'string' },
+  });
+  return {
+    entry: entryOf(positionals),
+    env: v.env as string | undefined,
+    out: v.out as string | undefined,
+    format: oneOf<GraphFormat>('--format', v.format as string | undefined, GRAPH_FORMATS) ?? 'mermaid',
+    help: v.help === true,
+  };
 }
 
 /** `libk8s graph`: the app as a picture. */

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { formatProblem, ProblemList } from '../core/errors';
 import { checkDnsLabel } from '../core/rules';
-import { optionValue, UsageError } from './args';
+import { parseCommandLine, UsageError } from './args';
 import { CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE, shortPath } from './io';
 
 /**
@@ -40,22 +40,13 @@ export interface InitArgs {
 const MANIFEST = 'golden-path.json';
 
 export function parseInitArgs(args: readonly string[]): InitArgs {
-  const positional: string[] = [];
-  const opts: { -readonly [K in keyof InitArgs]?: InitArgs[K] } = { list: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const flag = a.split('=')[0];
-    if (flag === '--list') opts.list = true;
-    else if (flag === '--name' || flag === '--team' || flag === '--platform') {
-      const [v, last] = optionValue(args, i, flag);
-      opts[flag.slice(2) as 'name' | 'team' | 'platform'] = v;
-      i = last;
-    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
-    else positional.push(a);
-  }
-  if (positional.length > 2) throw new UsageError(`too many arguments: ${positional.slice(2).join(' ')}`);
-  if (!opts.list && positional.length === 0) throw new UsageError('init needs a golden path (libk8s init --list shows them)');
-  return { ...opts, list: !!opts.list, goldenPath: positional[0], dir: positional[1] };
+  const { values: v, positionals } = parseCommandLine(args, {
+    list: { type: 'boolean' }, name: { type: 'string' }, team: { type: 'string' }, platform: { type: 'string' },
+  });
+  if (positionals.length > 2) throw new UsageError(`too many arguments: ${positionals.slice(2).join(' ')}`);
+  if (v.list !== true && positionals.length === 0) throw new UsageError('init needs a golden path (libk8s init --list shows them)');
+  const given = (k: 'name' | 'team' | 'platform') => (v[k] !== undefined ? { [k]: v[k] as string } : {});
+  return { ...given('name'), ...given('team'), ...given('platform'), list: v.list === true, goldenPath: positionals[0], dir: positionals[1] };
 }
 
 /** The golden paths in `root` (a folder of folders), each with its description. */

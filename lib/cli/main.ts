@@ -21,8 +21,8 @@ Commands:
 Options for synth:
   --out DIR         Output directory (default: the App's outdir, 'dist').
   --env NAME        Only this environment; repeat for several.
-  --layout LAYOUT   object (default): a file per object; construct: one
-                    multi-document file per construct.
+  --layout LAYOUT   construct (default): one multi-document file per
+                    construct; object: a file per object.
   --guardrails MODE enforce (default): refuse to write while an error-level
                     finding remains; warn: write and report; off: skip them.
   --report FILE     Also write the guardrails findings to FILE.
@@ -33,6 +33,7 @@ Options for synth:
   --revision REF    Its branch, tag or commit (default: main).
   --path PREFIX     The output's path in the repository (default: dist).
   --quiet           Print nothing on success.
+  --verbose         List each waived finding (default: one line per rule).
 
 Options for diff (libk8s diff --help for more):
   --against X       A folder or a git ref (default: the output folder).
@@ -49,6 +50,8 @@ Options for check:
                     pss-restricted, production, ownership (default: all).
   --format FORMAT   table (default), json or sarif.
   --output FILE     Write the report to FILE instead of standard output.
+  --verbose         List each waived finding in the table (default: one
+                    line per rule).
 
 Options for init:
   --name NAME       The app's name (default: the directory's name).

@@ -6,12 +6,11 @@ import type { GuardrailsMode, OutputLayout, SynthResult } from '../core/pipeline
 import { DELIVERY_TARGETS } from '../gitops/source';
 import type { Report } from '../core/policy';
 import { GuardrailsError } from '../guardrails/format';
-import { formatJson } from '../guardrails/reporters/json';
-import { formatSarif } from '../guardrails/reporters/sarif';
-import { formatTable } from '../guardrails/reporters/table';
-import type { SynthSession } from '../synth/session';
-import { describeCode, OutputError } from '../synth/write';
-import { optionValue, UsageError } from './args';
+import { formatJson, formatSarif } from './reporters';
+import { formatTable, TableOptions } from '../guardrails/reporters/table';
+import type { SynthSession, SynthWrite, WriteRecordingSession } from '../synth/session';
+import { describeCode, OutputError } from '../synth/output-error';
+import { entryOf, listValue, oneOf, parseCommandLine, UsageError } from './args';
 import { CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE, shortPath } from './io';
 
 type ReportFormat = 'table' | 'json' | 'sarif';
@@ -21,6 +20,8 @@ export interface SynthArgs {
   out?: string;
   envs: string[];
   quiet: boolean;
+  /** `--verbose`: every waived finding listed, not one line per rule. */
+  verbose: boolean;
   guardrails?: GuardrailsMode;
   layout?: OutputLayout;
   report?: string;
@@ -30,47 +31,32 @@ export interface SynthArgs {
 }
 
 export function parseSynthArgs(args: readonly string[]): SynthArgs {
-  const parsed: SynthArgs = { entry: 'infra/main.ts', envs: [], quiet: false, delivery: {} };
-  let entrySeen = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = (flag: string): string => {
-      const [v, last] = optionValue(args, i, flag);
-      i = last;
-      return v;
-    };
-    if (a === '--out' || a.startsWith('--out=')) parsed.out = value('--out');
-    else if (a === '--env' || a.startsWith('--env=')) parsed.envs.push(...value('--env').split(',').filter(Boolean));
-    else if (a === '--quiet' || a === '-q') parsed.quiet = true;
-    else if (a === '--layout' || a.startsWith('--layout=')) {
-      const layout = value('--layout');
-      if (layout !== 'object' && layout !== 'construct') throw new UsageError(`--layout takes object or construct, not ${JSON.stringify(layout)}`);
-      parsed.layout = layout;
-    } else if (a === '--guardrails' || a.startsWith('--guardrails=')) {
-      const mode = value('--guardrails');
-      if (mode !== 'enforce' && mode !== 'warn' && mode !== 'off') throw new UsageError(`--guardrails takes enforce, warn or off, not ${JSON.stringify(mode)}`);
-      parsed.guardrails = mode;
-    }
-    else if (a === '--delivery' || a.startsWith('--delivery=')) {
-      const target = value('--delivery');
-      if (!(DELIVERY_TARGETS as readonly string[]).includes(target)) throw new UsageError(`--delivery takes ${DELIVERY_TARGETS.join(', ')}, not ${JSON.stringify(target)}`);
-      parsed.delivery.target = target as DeliveryTarget;
-    }
-    else if (a === '--repo' || a.startsWith('--repo=')) parsed.delivery.repo = value('--repo');
-    else if (a === '--revision' || a.startsWith('--revision=')) parsed.delivery.revision = value('--revision');
-    else if (a === '--path' || a.startsWith('--path=')) parsed.delivery.path = value('--path');
-    else if (a === '--report' || a.startsWith('--report=')) parsed.report = value('--report');
-    else if (a === '--format' || a.startsWith('--format=')) {
-      const format = value('--format');
-      if (format !== 'table' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format takes table, json or sarif, not ${JSON.stringify(format)}`);
-      parsed.format = format;
-    }
-    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
-    else if (entrySeen) throw new UsageError(`only one entry file may be given (got ${parsed.entry} and ${a})`);
-    else { parsed.entry = a; entrySeen = true; }
-  }
+  const { values: v, positionals } = parseCommandLine(args, {
+    out: { type: 'string' }, env: { type: 'string', multiple: true }, quiet: { type: 'boolean', short: 'q' },
+    layout: { type: 'string' }, guardrails: { type: 'string' }, delivery: { type: 'string' }, repo: { type: 'string' },
+    revision: { type: 'string' }, path: { type: 'string' }, report: { type: 'string' }, format: { type: 'string' },
+    verbose: { type: 'boolean' },
+  });
+  const str = (k: string) => v[k] as string | undefined;
+  const parsed: SynthArgs = {
+    entry: entryOf(positionals),
+    out: str('out'),
+    envs: listValue(v.env),
+    quiet: v.quiet === true,
+    verbose: v.verbose === true,
+    layout: oneOf<OutputLayout>('--layout', str('layout'), ['object', 'construct'], 'object or construct'),
+    guardrails: oneOf<GuardrailsMode>('--guardrails', str('guardrails'), ['enforce', 'warn', 'off'], 'enforce, warn or off'),
+    report: str('report'),
+    format: oneOf<ReportFormat>('--format', str('format'), ['table', 'json', 'sarif'], 'table, json or sarif'),
+    delivery: { target: oneOf<DeliveryTarget>('--delivery', str('delivery'), DELIVERY_TARGETS), repo: str('repo'), revision: str('revision'), path: str('path') },
+  };
   if (parsed.format && !parsed.report) throw new UsageError('--format needs --report FILE (synth prints its findings as a table)');
   return parsed;
+}
+
+/** The findings table: waived findings one line per rule unless `--verbose`. */
+function tableOptions(args: SynthArgs, color: boolean): TableOptions {
+  return args.verbose ? { color } : { color, waived: 'summary', waivedHint: 'libk8s synth --verbose lists each waived finding.' };
 }
 
 function formatBytes(n: number): string {
@@ -86,7 +72,7 @@ export async function runSynth(args: SynthArgs, io: CliIO): Promise<number> {
   }
   const started = process.hrtime.bigint();
   const notices = new Set<string>();
-  const session: SynthSession = {
+  const session: WriteRecordingSession = {
     outdir: args.out ? path.resolve(io.cwd, args.out) : undefined,
     environments: args.envs.length ? args.envs : undefined,
     guardrails: args.guardrails,
@@ -94,6 +80,7 @@ export async function runSynth(args: SynthArgs, io: CliIO): Promise<number> {
     delivery: Object.values(args.delivery).some((v) => v !== undefined) ? args.delivery : undefined,
     results: [],
     failures: [],
+    writes: [],
     notice: (message) => {
       if (notices.has(message)) return;
       notices.add(message);
@@ -109,7 +96,7 @@ export async function runSynth(args: SynthArgs, io: CliIO): Promise<number> {
       io.err([
         `libk8s synth: guardrails: ${n} error${n === 1 ? '' : 's'} (${session.results.length === 0 ? 'nothing was written' : `app '${failedApp(session, e) ?? '?'}' was not written`}):`,
         '',
-        formatTable(e.reports, { color: !!io.color?.err }),
+        formatTable(e.reports, tableOptions(args, !!io.color?.err)),
         '',
         "Fix the program, or waive a rule with a reason: construct.waive('<rule>', '<why>').",
         ...outcome,
@@ -138,16 +125,27 @@ export async function runSynth(args: SynthArgs, io: CliIO): Promise<number> {
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const reports: Report[] = results.flatMap((r) => r.reports ?? []);
-  if (!args.quiet && reports.some((r) => r.findings.length > 0)) io.err(formatTable(reports, { color: !!io.color?.err }));
+  if (!args.quiet && reports.some((r) => r.findings.length > 0)) io.err(formatTable(reports, tableOptions(args, !!io.color?.err)));
   const reported = reportSafely(args, reports, io);
   if (!args.quiet) {
-    for (const r of results) {
+    const writes = session.writes ?? [];
+    let allUnchanged = writes.length === results.length;
+    results.forEach((r, i) => {
+      // the program's own libk8s fills `writes` (an older one does not): paired with the results in order
+      const w = writes[i]?.app === r.app && writes[i]?.outdir === r.outdir ? writes[i] : undefined;
+      const unit = (name: string) => w?.units.find((u) => u.name === name);
       for (const e of r.environments) {
-        io.out(`${r.app} ${e.environment}: ${e.objects} objects, ${e.files} files, ${formatBytes(e.bytes)} -> ${shortPath(io.cwd, e.directory)} (${e.millis} ms)`);
+        const u = unit(e.environment);
+        allUnchanged &&= u?.mode === 'unchanged';
+        io.out(`${r.app} ${e.environment}: ${e.objects} objects, ${e.files} files, ${formatBytes(e.bytes)} -> ${shortPath(io.cwd, e.directory)} (${e.millis} ms)${describeWrite(u)}`);
       }
-      if (r.delivery) io.out(`${r.app} delivery: ${r.delivery.files} files, ${formatBytes(r.delivery.bytes)} -> ${shortPath(io.cwd, r.delivery.directory)}`);
-    }
-    io.out(`synthesized in ${seconds.toFixed(2)} s`);
+      if (r.delivery) {
+        const u = unit(DELIVERY_UNIT);
+        allUnchanged &&= u?.mode === 'unchanged';
+        io.out(`${r.app} delivery: ${r.delivery.files} files, ${formatBytes(r.delivery.bytes)} -> ${shortPath(io.cwd, r.delivery.directory)}${describeWrite(u)}`);
+      }
+    });
+    io.out(`synthesized in ${seconds.toFixed(2)} s${allUnchanged ? '; nothing changed, no file written' : ''}`);
   }
   if (failures.length > 0) {
     // the program caught an app.synth() error and went on: the run did not write everything it asked for
@@ -159,6 +157,27 @@ export async function runSynth(args: SynthArgs, io: CliIO): Promise<number> {
 }
 
 const UNCHANGED_ALL = 'Nothing was written; the previous output is unchanged.';
+
+/** The folder of the GitOps tool's objects, a unit of the write like an environment (lib/synth/delivery.ts's DELIVERY_DIR). */
+const DELIVERY_UNIT = '_delivery';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * What the write did to a folder, after its summary: nothing for a folder
+ * written whole with nothing to remove (a first synth), else what was
+ * written, left as it was and removed.
+ */
+function describeWrite(u: SynthWrite['units'][number] | undefined): string {
+  if (!u || (u.unchanged === 0 && u.removed === 0)) return '';
+  if (u.mode === 'unchanged') return ': nothing changed';
+  const parts = [`${plural(u.written, 'file')} written`];
+  if (u.unchanged > 0) parts.push(`${u.unchanged} unchanged`);
+  if (u.removed > 0) parts.push(`${u.removed} removed`);
+  return `: ${parts.join(', ')}`;
+}
 
 /** The app whose app.synth() threw `e`. */
 function failedApp(session: SynthSession, e: unknown): string | undefined {

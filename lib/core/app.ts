@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Component } from './component';
 import { Environment, EnvironmentProps } from './environment';
 import { Problem, ProblemList, show } from './errors';
+import { checkKubernetesVersion } from './kube-version';
 import { Platform, PlatformProps, resolvePlatform } from './platform';
 import { builtinRecipes, defaultRecipeSelection, Recipe, RecipeRegistry, RecipeSelection, ResourceRef, ResourceType, selectRecipe } from './recipe';
 import { checkAnnotationsSize, checkDnsLabel, checkDnsSubdomain, checkIntRange, checkLabelValue, checkMetadataMaps, isPrototypeKey, isRecord } from './rules';
@@ -33,10 +34,10 @@ export interface AppProps<E extends string = string> {
    */
   readonly outdir?: string;
   /**
-   * How objects map to files: one file per object (`<construct>/<kind>.yaml`),
-   * or one multi-document file per construct (`<construct>.yaml`), which
-   * writes about 8× fewer files for a large portfolio.
-   * @default 'object'
+   * How objects map to files: one multi-document file per construct
+   * (`<construct>.yaml`), or one file per object (`<construct>/<kind>.yaml`),
+   * which writes about 8× more files for a large portfolio.
+   * @default 'construct'
    */
   readonly outputLayout?: OutputLayout;
 }
@@ -84,6 +85,7 @@ export class App<E extends string = string> extends Construct {
         annotations: e?.annotations ?? {},
         recipes: e?.recipes ?? defaultRecipeSelection(name, this.platform.environmentRecipes),
         production: e?.production ?? this.platform.productionEnvironments.includes(name),
+        kubernetesVersion: e?.kubernetesVersion ?? this.platform.kubernetesVersion,
       };
     });
     this.recipes = new RecipeRegistry([...builtinRecipes(), ...this.platform.recipes]);
@@ -147,6 +149,9 @@ export class App<E extends string = string> extends Construct {
       if (!isPrototypeKey(env.name) && (this.props.environments[env.name as E]?.recipes !== undefined || hasResources)) {
         this.validateRecipeSelection(own, env.name, env.recipes);
       }
+      if (!isPrototypeKey(env.name) && this.props.environments[env.name as E]?.kubernetesVersion !== undefined) {
+        checkKubernetesVersion(own, `environments.${env.name}.kubernetesVersion`, env.kubernetesVersion, env.name);
+      }
     }
     this.validatePlatform(own);
     const layout = this.props.outputLayout;
@@ -169,13 +174,14 @@ export class App<E extends string = string> extends Construct {
     for (const env of this.environments) {
       const byRecipe = new Map<Recipe, ResourceRef[]>();
       for (const r of resources) {
+        if (!r.placedIn(env)) continue;
         const recipe = this.recipeFor(r.resourceType, env);
         if (!recipe?.checkResources || !recipe.provides.includes(r.resourceType)) continue;
         byRecipe.set(recipe, [...(byRecipe.get(recipe) ?? []), r]);
       }
       for (const [recipe, mine] of byRecipe) {
         const list = new ProblemList(mine[0].kind, mine[0].node.id, mine[0].displayPath);
-        recipe.checkResources!(mine, resources, env, list);
+        recipe.checkResources!(mine, resources.filter((r) => r.placedIn(env)), env, list);
         problems.push(...list.all);
       }
     }
@@ -212,10 +218,14 @@ export class App<E extends string = string> extends Construct {
     const p = this.platform;
     checkIntRange(own, 'platform.runAsUser', p.runAsUser, 1, 2147483647, 'use a non-root UID such as 10001 (0 is root, which Pod Security Standards restricted forbids).');
     checkIntRange(own, 'platform.preStopSeconds', p.preStopSeconds, 0, 3600);
+    checkKubernetesVersion(own, 'platform.kubernetesVersion', p.kubernetesVersion);
     if (p.preStopAction !== 'exec' && p.preStopAction !== 'sleep') own.add('platform.preStopAction', `${JSON.stringify(p.preStopAction)} is not 'exec' or 'sleep'`, "use 'exec' or 'sleep'.");
     if (!Object.prototype.hasOwnProperty.call(p.sizes, p.defaultSize)) own.add('platform.defaultSize', `${JSON.stringify(p.defaultSize)} is not a size preset`, `use one of: ${Object.keys(p.sizes).join(', ')}.`);
     for (const [name, path] of Object.entries(p.healthPaths)) {
       if (typeof path !== 'string' || !path.startsWith('/')) own.add(`platform.healthPaths.${name}`, `${show(path)} does not start with "/"`, `use ${show('/' + String(path))}.`);
+    }
+    for (const [name, service] of Object.entries(p.grpcHealthServices)) {
+      if (typeof service !== 'string') own.add(`platform.grpcHealthServices.${name}`, `${show(service)} is not a string`, "name the gRPC health service, e.g. 'readiness', or '' for the whole server.");
     }
     checkDnsLabel(own, 'platform.gateway.name', p.gateway.name, 253);
     checkDnsLabel(own, 'platform.gateway.namespace', p.gateway.namespace);

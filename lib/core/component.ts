@@ -2,7 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type { App } from './app';
 import { Libk8sError, ProblemList, Problem, show } from './errors';
-import { checkDnsLabel, isDnsLabel, suggestDnsLabel } from './rules';
+import { checkDnsLabel, checkList, isDnsLabel, suggestDnsLabel } from './rules';
 import { Environment } from './environment';
 import { standardLabels } from './labels';
 import type { Waiver } from './policy';
@@ -42,6 +42,18 @@ export interface PatchTarget {
   readonly environment?: string;
 }
 
+/** Where a construct exists: the props every construct has, typed by the app's environment names like `overrides`. */
+export interface PlacementProps<E extends string = string> {
+  /**
+   * The environments this construct exists in; in the others it yields no
+   * object (and no file). Wiring to it from a construct that exists where
+   * it does not is an error.
+   * @default - every environment of the app
+   */
+  // typed by the app's environment names; props typed without them (`WebServiceProps`) stay assignable
+  readonly environments?: readonly (string extends E ? any : E)[];
+}
+
 export interface ComponentPatch {
   readonly target: PatchTarget;
   readonly ops: readonly JsonPatch[];
@@ -69,12 +81,29 @@ export abstract class Component<TObjects extends Record<string, ApiObject | unde
   private readonly patchList: ComponentPatch[] = [];
   private readonly customizers: Array<(objects: TObjects, ctx: RenderContext) => void> = [];
   private readonly waiverList: Waiver[] = [];
+  /** The `environments` prop as given. */
+  private readonly placement: unknown;
 
-  protected constructor(scope: IConstruct, id: string) {
+  /**
+   * @param placement the construct's `environments` prop (see PlacementProps)
+   */
+  protected constructor(scope: IConstruct, id: string, placement?: unknown) {
     super(scope, treeId(scope, id));
     Object.defineProperty(this, COMPONENT, { value: true });
     this.app = findApp(this);
     this.name = id;
+    this.placement = placement;
+  }
+
+  /** The environment names this construct exists in (`environments`), or undefined for every one. */
+  public get placedEnvironments(): readonly string[] | undefined {
+    return Array.isArray(this.placement) ? this.placement : undefined;
+  }
+
+  /** Whether this construct exists in environment `env` (see PlacementProps). */
+  public placedIn(env: Environment | string): boolean {
+    const list = this.placedEnvironments;
+    return list === undefined || list.includes(typeof env === 'string' ? env : env.name);
   }
 
   /**
@@ -168,6 +197,8 @@ export abstract class Component<TObjects extends Record<string, ApiObject | unde
 
   /** @internal renders this component into `ctx.scope` and runs the customizers. */
   public renderInto(ctx: RenderContext): TObjects {
+    // a construct placed in other environments only yields nothing here
+    if (!this.placedIn(ctx.environment)) return {} as TObjects;
     const objects = this.render(ctx);
     for (const fn of this.customizers) fn(objects, ctx);
     return objects;
@@ -181,6 +212,7 @@ export abstract class Component<TObjects extends Record<string, ApiObject | unde
     const list = this.problems();
     if (this.name !== this.node.id) checkTreeId(list, this.name);
     this.validate(list);
+    this.checkPlacement(list);
     // a patch scoped to an environment the app does not have would never apply
     const known = this.app.environmentNames as readonly string[];
     for (const patch of this.patchList) {
@@ -195,6 +227,27 @@ export abstract class Component<TObjects extends Record<string, ApiObject | unde
       }
     }
     return list.all;
+  }
+
+  /** The `environments` prop: a list of the app's environment names, each once, at least one. */
+  private checkPlacement(list: ProblemList): void {
+    if (this.placement === undefined) return;
+    if (!checkList(list, 'environments', this.placement, "['dev']")) return;
+    const known = this.app.environmentNames as readonly string[];
+    const given = this.placement as readonly unknown[];
+    if (given.length === 0) {
+      list.add('environments', 'is empty, so the construct exists in no environment and nothing of it is written',
+        `name the environments it exists in (the app has: ${known.join(', ')}), or remove the construct.`);
+    }
+    given.forEach((env, i) => {
+      if (typeof env !== 'string') {
+        list.add(`environments[${i}]`, `${show(env)} is not an environment name`, `use one of the app's environments: ${known.join(', ')}.`);
+      } else if (!known.includes(env)) {
+        list.add('environments', `names environment ${show(env)}, which the app does not have`, `use one of the app's environments: ${known.join(', ')}.`);
+      } else if (given.indexOf(env) !== i) {
+        list.add(`environments[${i}]`, `${show(env)} is listed twice`, 'name each environment once.');
+      }
+    });
   }
 
   /** A fresh problem list that names this construct. */

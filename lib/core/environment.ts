@@ -1,3 +1,4 @@
+import type { KubernetesVersion } from './kube-version';
 import type { RecipeSelection } from './recipe';
 
 /** One deployment target of an app: a namespace in a cluster, with its own domain and values. */
@@ -43,6 +44,15 @@ export interface EnvironmentProps {
    * names others), false for any other
    */
   readonly production?: boolean;
+  /**
+   * The Kubernetes minor version of this environment's cluster, e.g.
+   * `'1.33'`; overrides the platform's `kubernetesVersion`. Fields that need
+   * a newer version (the preStop `sleep` action: 1.30; native sidecars: 1.29)
+   * are refused for an environment that targets an older one.
+   * @default - the platform's `kubernetesVersion` ('1.27' unless it names another)
+   * @see https://kubernetes.io/releases/version-skew-policy/
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
 }
 
 /** The environment names that are production unless they say otherwise (see EnvironmentProps.production). */
@@ -59,4 +69,6 @@ export interface Environment {
   readonly recipes: RecipeSelection;
   /** Whether it is a production environment (see EnvironmentProps.production). */
   readonly production: boolean;
+  /** The Kubernetes minor version its cluster runs (see EnvironmentProps.kubernetesVersion). */
+  readonly kubernetesVersion: KubernetesVersion;
 }

@@ -42,9 +42,9 @@ export interface RenderedEnvironment {
 }
 
 /**
- * How objects map to files: `object`, one file per object
- * (`<construct>/<kind>.yaml`); `construct`, one multi-document file per
- * construct (`<construct>.yaml`), about 8× fewer files for a large portfolio.
+ * How objects map to files: `construct` (the default), one multi-document
+ * file per construct (`<construct>.yaml`); `object`, one file per object
+ * (`<construct>/<kind>.yaml`), about 8× more files for a large portfolio.
  */
 export type OutputLayout = 'object' | 'construct';
 
@@ -62,7 +62,7 @@ export interface RenderOptions {
 export interface SynthOptions extends RenderOptions {
   /**
    * How objects map to files.
-   * @default - the App's `outputLayout` ('object')
+   * @default - the App's `outputLayout` ('construct')
    */
   readonly layout?: OutputLayout;
   /**

@@ -1,4 +1,6 @@
 import { PRODUCTION_ENVIRONMENT_NAMES } from './environment';
+import { Exposure, ExposureProps, Monitoring, MonitoringProps, resolveExposure, resolveMonitoring } from './exposure';
+import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion } from './kube-version';
 import type { GuardrailsProps } from './policy';
 import type { Recipe, RecipeSelection } from './recipe';
 
@@ -106,6 +108,16 @@ export interface PlatformProps {
    */
   readonly healthPaths?: { readonly startup?: string; readonly readiness?: string; readonly liveness?: string };
   /**
+   * The gRPC health-check service names (grpc.health.v1) the probes of a
+   * gRPC port ask about: the whole server ('') for startup and liveness, and
+   * 'readiness' for readiness, so readiness and liveness differ (a gRPC app
+   * reports SERVING for "readiness" once it may take traffic, e.g. grpc-go's
+   * `health.SetServingStatus("readiness", SERVING)`).
+   * @default { startup: '', readiness: 'readiness', liveness: '' }
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#define-a-grpc-liveness-probe
+   */
+  readonly grpcHealthServices?: { readonly startup?: string; readonly readiness?: string; readonly liveness?: string };
+  /**
    * Seconds the preStop hook waits so endpoints and load balancers stop
    * sending traffic before the process gets SIGTERM.
    * @default 5
@@ -115,11 +127,22 @@ export interface PlatformProps {
    * How the preStop pause is made: `exec` runs `sleep` in the container
    * (works on every Kubernetes version, but needs a `sleep` binary, which
    * distroless images lack); `sleep` uses the kubelet's sleep action
-   * (Kubernetes 1.30 and later, no binary needed).
+   * (Kubernetes 1.30 and later, no binary needed: refused for an
+   * environment whose `kubernetesVersion` is older). A workload chooses its
+   * own with its `preStop` prop.
    * @default 'exec'
    * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-implementations
    */
   readonly preStopAction?: 'exec' | 'sleep';
+  /**
+   * The Kubernetes minor version of the clusters, e.g. `'1.30'`: fields
+   * that need a newer one are refused (the preStop `sleep` action needs
+   * 1.30, native sidecars 1.29). An environment's own `kubernetesVersion`
+   * overrides it. libk8s supports 1.27 to 1.33.
+   * @default '1.27' (the cdk8s-plus-27 floor)
+   * @see https://kubernetes.io/releases/
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
   /**
    * The label that carries the owning team.
    * @default 'libk8s.io/team'
@@ -168,6 +191,19 @@ export interface PlatformProps {
    * @default { target: 'kustomize' }
    */
   readonly delivery?: DeliveryProps;
+  /**
+   * The monitoring stack (Prometheus Operator): a workload's metrics port
+   * gets a ServiceMonitor (PodMonitor without a Service) and NetworkPolicy
+   * ingress from it. `false` for a cluster without one: no monitors, no such ingress.
+   * @default { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }
+   */
+  readonly monitoring?: MonitoringProps | false;
+  /**
+   * Which Services may expose pods outside the cluster (LoadBalancer,
+   * NodePort, a LoadBalancer open to every address): allowances the guardrails honour.
+   * @default - none: a LoadBalancer or NodePort Service is a `service-type` finding
+   */
+  readonly exposure?: ExposureProps;
 }
 
 /** Which GitOps tool (or none) applies the output, and where it reads it from. */
@@ -252,8 +288,12 @@ export interface Platform {
   readonly dropCpuLimits: boolean;
   readonly runAsUser: number;
   readonly healthPaths: { readonly startup: string; readonly readiness: string; readonly liveness: string };
+  /** See PlatformProps.grpcHealthServices. */
+  readonly grpcHealthServices: { readonly startup: string; readonly readiness: string; readonly liveness: string };
   readonly preStopSeconds: number;
   readonly preStopAction: 'exec' | 'sleep';
+  /** See PlatformProps.kubernetesVersion. */
+  readonly kubernetesVersion: KubernetesVersion;
   readonly teamLabel: string;
   readonly guardrails: GuardrailsProps;
   /** See PlatformProps.recipes. */
@@ -266,6 +306,10 @@ export interface Platform {
   readonly argoCdAnnotations: boolean;
   /** See PlatformProps.delivery. */
   readonly delivery: DeliveryProps;
+  /** See PlatformProps.monitoring; undefined when it is `false`. */
+  readonly monitoring?: Monitoring;
+  /** See PlatformProps.exposure. */
+  readonly exposure: Exposure;
 }
 
 export function resolvePlatform(props: PlatformProps = {}): Platform {
@@ -280,8 +324,10 @@ export function resolvePlatform(props: PlatformProps = {}): Platform {
     dropCpuLimits: props.dropCpuLimits ?? false,
     runAsUser: props.runAsUser ?? 10001,
     healthPaths: { startup: '/healthz', readiness: '/readyz', liveness: '/livez', ...props.healthPaths },
+    grpcHealthServices: { startup: '', readiness: 'readiness', liveness: '', ...props.grpcHealthServices },
     preStopSeconds: props.preStopSeconds ?? 5,
     preStopAction: props.preStopAction ?? 'exec',
+    kubernetesVersion: props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
     teamLabel: props.teamLabel ?? 'libk8s.io/team',
     guardrails: props.guardrails ?? {},
     recipes: props.recipes ?? [],
@@ -289,5 +335,7 @@ export function resolvePlatform(props: PlatformProps = {}): Platform {
     productionEnvironments: props.productionEnvironments ?? PRODUCTION_ENVIRONMENT_NAMES,
     argoCdAnnotations: props.argoCdAnnotations ?? true,
     delivery: props.delivery ?? {},
+    monitoring: resolveMonitoring(props.monitoring),
+    exposure: resolveExposure(props.exposure),
   };
 }

@@ -28,6 +28,95 @@ export interface Wire {
   readonly via: 'connect' | 'sendTo' | 'queue';
   /** Where the user's program said it. @default - unknown (no user frame on the stack) */
   readonly location?: SourceLocation;
+  /** The connect() options: variable prefix and formats. @default - none (the target's id and its default format) */
+  readonly options?: ConnectOptions;
+}
+
+/**
+ * The variables a connection to a workload gives, one per format:
+ * `url` is `<PREFIX>_URL=http://<service>.<namespace>.svc:<port>`,
+ * `hostport` is `<PREFIX>_ADDR=<service>.<namespace>.svc:<port>` (what a
+ * gRPC client dials), `host` is `<PREFIX>_HOST` and `port` is
+ * `<PREFIX>_PORT`. A resource always gives every key of its connection
+ * Secret; `hostport` adds `<PREFIX>_ADDR=$(<PREFIX>_HOST):$(<PREFIX>_PORT)`.
+ */
+export type ConnectionFormat = 'url' | 'hostport' | 'host' | 'port';
+
+/** The options of `connect(target, options)`. */
+export interface ConnectOptions {
+  /**
+   * For a Bucket: `read` for read only.
+   * @default 'readwrite'
+   */
+  readonly access?: 'read' | 'readwrite';
+  /**
+   * The prefix of the variables this connection gives, instead of the
+   * target's id in upper snake case: `env: 'REDIS'` gives `REDIS_HOST`,
+   * `REDIS_PORT`, ... (a letter or `_` first, then letters, digits and `_`).
+   * @default - the target's id in upper snake case (`product-catalog` → `PRODUCT_CATALOG`)
+   */
+  readonly env?: string;
+  /**
+   * Which variables the connection gives (see ConnectionFormat); one or a
+   * list, e.g. `['host', 'port']`. `[]` gives a workload peer no variable
+   * (the network path only).
+   * @default - 'hostport' for a workload whose main port speaks gRPC (`protocol: 'grpc'`), 'url' for another workload; for a resource, the keys of its connection Secret only
+   */
+  readonly format?: ConnectionFormat | readonly ConnectionFormat[];
+}
+
+const WIRED = Symbol.for('libk8s.WiredValue');
+
+/**
+ * A value the wiring gives a workload that connects to `target` (its host,
+ * port, `host:port`, URL, or a key of a resource's connection Secret), to
+ * compose a variable from with `Env.compose`. It renders as the value
+ * itself where it is known at synth time, or as a `$(VAR)` reference to the
+ * wired variable that holds it, ordered so Kubernetes expands it.
+ */
+export interface WiredValue {
+  /** The construct the value comes from. */
+  readonly target: AnyComponent;
+  /** `host`, `port`, `hostport`, `url`, or a key of the target's connection Secret. */
+  readonly part: string;
+}
+
+/** The text a WiredValue becomes outside Env.compose: a reference no container defines, reported by validation. */
+export const WIRED_TEXT = /\$\(libk8s:([^)]*)\)/;
+
+/** @internal a WiredValue of `target`. */
+export function wiredValue(target: AnyComponent, part: string): WiredValue {
+  const v = { target, part, toString: () => `$(libk8s:${target.node.id}.${part})` };
+  Object.defineProperty(v, WIRED, { value: true });
+  return v;
+}
+
+export function isWiredValue(x: unknown): x is WiredValue {
+  return typeof x === 'object' && x !== null && WIRED in x;
+}
+
+/** An environment variable composed of text and wired values (see `Env.compose`). */
+export interface ComposedEnv {
+  readonly from: 'compose';
+  /** Text and wired values, in order. */
+  readonly parts: readonly (string | WiredValue)[];
+}
+
+/**
+ * A value composed of text and wired values, as a tagged template:
+ * `` Env.compose`redis://${cart.host}:${cart.port}/0` ``. Other
+ * interpolated values become text.
+ */
+export function compose(strings: TemplateStringsArray, ...values: readonly (WiredValue | string | number | boolean)[]): ComposedEnv {
+  const parts: (string | WiredValue)[] = [];
+  strings.forEach((text, i) => {
+    if (text !== '') parts.push(text);
+    if (i >= values.length) return;
+    const v = values[i];
+    if (isWiredValue(v)) parts.push(v);
+    else parts.push(String(v));
+  });
+  return { from: 'compose', parts };
 }
 
 /** Something that can be wired to: a resource, or a workload that serves a port. */
@@ -56,10 +145,21 @@ export function ownWires(c: AnyComponent): Wire[] {
 }
 
 /** @internal records a wire, keeping the caller's location. */
-export function addWire(from: AnyComponent, to: AnyComponent, access: Access, via: Wire['via']): void {
+export function addWire(from: AnyComponent, to: AnyComponent, access: Access, via: Wire['via'], options?: ConnectOptions): void {
   version++;
   const site = new CallSite();
-  ownWires(from).push({ from, to, access, via, get location() { return site.location; } });
+  ownWires(from).push({ from, to, access, via, options, get location() { return site.location; } });
+}
+
+/** The formats of a wire's options as a list; undefined when not given. */
+export function wireFormats(w: Wire): readonly ConnectionFormat[] | undefined {
+  const f = w.options?.format;
+  return f === undefined ? undefined : Array.isArray(f) ? f : [f as ConnectionFormat];
+}
+
+/** The prefix of the variables a wire gives: its `env` option or the target's id in upper snake case. */
+export function wirePrefix(w: Wire): string {
+  return typeof w.options?.env === 'string' ? w.options.env : envPrefix(w.to.node.id);
 }
 
 /** Every wire of the app, in program order. */
@@ -119,12 +219,29 @@ export function checkWires(c: AnyComponent, problems: ProblemList): void {
       continue;
     }
     seen.set(w.to, w);
+    checkPlacedPeer(c, w, problems);
     if (isResource(w.to)) continue;
     const back = wiresFrom(w.to).find((x) => x.to === c);
     if (back && c.node.path < w.to.node.path) {
       problems.add(prop(w), `makes a cycle: ${c.kind} '${c.node.id}' connects to '${w.to.node.id}'${at(w)} and '${w.to.node.id}' connects back${at(back)}`,
         'let one side call the other and reply on the same connection, or put a Queue between them.');
     }
+  }
+}
+
+/**
+ * A wire from a construct that exists in an environment to a peer that does
+ * not (see PlacementProps): one problem per such environment.
+ */
+function checkPlacedPeer(c: AnyComponent, w: Wire, problems: ProblemList): void {
+  const peer = w.to;
+  const list = (names: readonly string[]) => `[${names.map((n) => `'${n}'`).join(', ')}]`;
+  const where = (x: AnyComponent) => x.placedEnvironments === undefined ? 'every environment' : `environments: ${list(x.placedEnvironments)}`;
+  const both = c.app.environmentNames.filter((e) => c.placedIn(e) && peer.placedIn(e));
+  for (const env of c.app.environments) {
+    if (!c.placedIn(env) || peer.placedIn(env)) continue;
+    problems.add(wireProp(w), `wires ${peer.kind} '${peer.node.id}', which does not exist in environment '${env.name}' (${where(peer)}), while ${c.kind} '${c.node.id}' does (${where(c)})${at(w)}`,
+      `add '${env.name}' to the environments of '${peer.node.id}'${both.length ? `, or limit '${c.node.id}' to where both exist: environments: ${list(both)}` : ''}.`, env.name);
   }
 }
 

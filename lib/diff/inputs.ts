@@ -7,7 +7,8 @@ import type { ManifestSet, SourcedManifest } from './types';
 
 /**
  * A synthesized output tree in memory: each YAML file's path relative to
- * the output folder (`<env>/<app>/<construct>/<kind>.yaml`, `/`-separated),
+ * the output folder (`<env>/<app>/<construct>.yaml`, or
+ * `<env>/<app>/<construct>/<kind>.yaml` in the `object` layout; `/`-separated),
  * and its text.
  */
 export type OutputFiles = ReadonlyMap<string, string>;
@@ -143,15 +144,15 @@ export function readOutputTree(dir: string): ManifestSet[] {
 export interface FromRenderedOptions {
   /**
    * The layout the files are named by (only the `file` of each object differs).
-   * @default 'object'
+   * @default 'construct', as synth writes
    */
   readonly layout?: OutputLayout;
 }
 
 /**
  * The objects of rendered environments (`app.render()`), in the shape of
- * an output tree: `file` is `<app>/<construct>/<kind>.yaml` (or
- * `<app>/<construct>.yaml` for the `construct` layout). Environments
+ * an output tree: `file` is `<app>/<construct>.yaml` (or
+ * `<app>/<construct>/<kind>.yaml` for the `object` layout). Environments
  * rendered by several apps are merged, in order.
  */
 export function fromRendered(rendered: readonly RenderedEnvironment[], options: FromRenderedOptions = {}): ManifestSet[] {
@@ -160,7 +161,7 @@ export function fromRendered(rendered: readonly RenderedEnvironment[], options: 
     const list = byEnv.get(r.environment.name) ?? byEnv.set(r.environment.name, []).get(r.environment.name)!;
     for (const o of r.objects) {
       const app = String(o.component.app.name);
-      const file = options.layout === 'construct' ? `${o.component.name}.yaml` : o.file;
+      const file = (options.layout ?? 'construct') === 'construct' ? `${o.component.name}.yaml` : o.file;
       list.push({ manifest: o.manifest, file: `${app}/${file}` });
     }
   }

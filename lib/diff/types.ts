@@ -6,7 +6,7 @@
 /** One Kubernetes object as plain JSON, with the file it came from. */
 export interface SourcedManifest {
   readonly manifest: Record<string, any>;
-  /** Its file, relative to the environment's folder: `<app>/<construct>/<kind>.yaml`. */
+  /** Its file, relative to the environment's folder: `<app>/<construct>.yaml` (`<app>/<construct>/<kind>.yaml` in the `object` layout). */
   readonly file: string;
 }
 

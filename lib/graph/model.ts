@@ -321,11 +321,11 @@ interface RouteInfo {
 }
 
 function renderedRoute(objects: readonly RenderedObject[]): RouteInfo | undefined {
-  const http = objects.find((o) => o.kind === 'HTTPRoute')?.manifest;
+  const http = objects.find((o) => o.kind === 'HTTPRoute' || o.kind === 'GRPCRoute')?.manifest;
   if (http) {
     const hosts = Array.isArray(http.spec?.hostnames) ? http.spec.hostnames.map(String) : [];
     const path = http.spec?.rules?.[0]?.matches?.[0]?.path?.value;
-    return { kind: 'HTTPRoute', hosts, path: typeof path === 'string' ? path : '/' };
+    return { kind: String(http.kind), hosts, path: typeof path === 'string' ? path : '/' };
   }
   const ingress = objects.find((o) => o.kind === 'Ingress')?.manifest;
   if (ingress) {
@@ -343,7 +343,8 @@ function propsRoute(c: AnyComponent, props: Record<string, any>, env: Environmen
   const r = props.route;
   if (typeof r !== 'object' || r === null) return undefined;
   const host = typeof r.host === 'string' ? r.host : r.subdomain && env.domain ? `${r.subdomain}.${env.domain}` : env.domain;
-  return { kind: r.kind === 'ingress' ? 'Ingress' : 'HTTPRoute', hosts: host ? [host] : [], path: typeof r.path === 'string' ? r.path : '/' };
+  const kind = r.kind === 'ingress' ? 'Ingress' : r.kind === 'grpcroute' || (r.kind === undefined && props.protocol === 'grpc') ? 'GRPCRoute' : 'HTTPRoute';
+  return { kind, hosts: host ? [host] : [], path: typeof r.path === 'string' ? r.path : '/' };
 }
 
 /** The cloud identity a recipe created for a workload: its objects of role `identity`, the role itself rather than its policies. */

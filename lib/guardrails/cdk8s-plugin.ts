@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { parseManifests } from './manifests';
+import { parseManifests } from './yaml-reader';
 import { Libk8sError, Problem } from '../core/errors';
 import { blocking, Guardrails } from './engine';
 import { findingLocation } from './format';

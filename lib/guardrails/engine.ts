@@ -1,11 +1,11 @@
 import { Libk8sError, Problem } from '../core/errors';
 import { BUILTIN_RULES } from './packs';
+import { FindingList, TextTable } from './finding-list';
 import { isWorkloadKind, POD_TEMPLATE_KIND, podSpecOf, WORKLOAD_KINDS } from './pod-spec';
-import { Finding, GuardrailsProps, PackName, PolicyChange, Report, Rule, RuleContext, Severity, SeveritySetting, Subject, Violation, Waiver } from '../core/policy';
+import { Finding, GuardrailsProps, PackName, PolicyChange, Report, Rule, RuleAliases, RuleContext, Severity, SeveritySetting, Subject, Violation, Waiver } from '../core/policy';
 
 export const ALL_PACKS: readonly PackName[] = ['pss-baseline', 'pss-restricted', 'production', 'ownership'];
 
-const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
 /** How strict a setting is: a higher number is weaker. */
 const STRENGTH: Readonly<Record<Severity | 'off', number>> = { error: 0, warning: 1, info: 2, off: 3 };
 const SEVERITY_VALUES: readonly string[] = ['error', 'warning', 'info', 'off'];
@@ -16,7 +16,11 @@ export const NEEDS_A_REASON = 'needs a reason';
 interface ActiveRule {
   readonly rule: Rule;
   readonly severity: Severity;
+  /** The rule's aliases, or one empty object shared by its findings. */
+  readonly aliases: RuleAliases;
 }
+
+const NO_ALIASES: RuleAliases = Object.freeze({});
 
 /**
  * The policy engine: the enabled rules with their severities, the waivers,
@@ -92,7 +96,7 @@ export class Guardrails {
         });
       }
       if (set?.severity === 'off') return [];
-      return [{ rule, severity: set?.severity === undefined ? rule.severity : set.severity as Severity }];
+      return [{ rule, severity: set?.severity === undefined ? rule.severity : set.severity as Severity, aliases: rule.aliases ?? NO_ALIASES }];
     });
     this.policy = policy;
     for (const a of this.active) {
@@ -164,7 +168,8 @@ export class Guardrails {
     const withPodTemplate = new Map<string, readonly ActiveRule[]>();
     const ofKind = (k: string, ns?: string) => (byKind.get(k) ?? []).filter((s) => ns === undefined || (s.manifest.metadata?.namespace ?? undefined) === ns);
     const contexts = new Map<Rule, RuleContext>(this.active.map(({ rule }) => [rule, { subjects, ofKind, options: this.options?.[rule.id] ?? {} }]));
-    const findings: Finding[] = [];
+    const findings = new FindingList(subjects.length);
+    const texts = new TextTable();
     const unchecked = new Map<string, number>();
     const podRules = this.byKind.get(POD_TEMPLATE_KIND) ?? [];
     for (const subject of subjects) {
@@ -184,23 +189,29 @@ export class Guardrails {
       }
       // rules on every kind (labels, annotations) do not count as understanding a kind
       if (specific === 0) unchecked.set(kind, (unchecked.get(kind) ?? 0) + 1);
-      for (const { rule, severity } of rules) {
+      // one object and one origin for all the findings of a subject; the texts of all findings once each
+      let object: Finding['object'] | undefined;
+      for (const { rule, severity, aliases } of rules) {
         for (const v of runRule(rule, subject, contexts.get(rule)!)) {
           const m = subject.manifest;
+          object ??= { apiVersion: m.apiVersion, kind: m.kind, name: m.metadata?.name ?? '', namespace: m.metadata?.namespace };
           const finding: Finding = {
-            rule: rule.id, pack: rule.pack, severity: v.severity ?? severity, aliases: rule.aliases ?? {},
-            message: v.message, fix: v.fix ?? rule.fix, field: v.field,
-            object: { apiVersion: m.apiVersion, kind: m.kind, name: m.metadata?.name ?? '', namespace: m.metadata?.namespace },
-            origin: subject.origin,
+            rule: rule.id, pack: rule.pack, severity: v.severity ?? severity, aliases,
+            message: texts.intern(v.message), fix: v.fix === undefined ? rule.fix : texts.intern(v.fix), field: v.field === undefined ? undefined : texts.intern(v.field),
+            object, origin: subject.origin,
           };
           const waiver = v.severity ? undefined : waivers.find((w) => covers(w, rule, finding));
-          findings.push(waiver ? { ...finding, waived: { reason: waiver.reason } } : finding);
+          // the waived finding made whole, not copied: a run may have millions of findings
+          findings.push(waiver ? {
+            rule: finding.rule, pack: finding.pack, severity: finding.severity, aliases, message: finding.message, fix: finding.fix, field: finding.field,
+            object, origin: subject.origin, waived: { reason: waiver.reason },
+          } : finding);
         }
       }
+      findings.endSubject();
     }
-    findings.sort(compareFindings);
     return {
-      findings,
+      findings: findings.sorted(subjects),
       unchecked: [...unchecked.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([kind, count]) => ({ kind, count })),
       objects: subjects.length,
       policy: this.policy,
@@ -251,17 +262,6 @@ function covers(w: Waiver, rule: Rule, f: Finding): boolean {
   if (w.name !== undefined && w.name !== f.object.name) return false;
   if (w.environment !== undefined && w.environment !== f.origin.environment) return false;
   return true;
-}
-
-function compareFindings(a: Finding, b: Finding): number {
-  return cmp(a.origin.environment, b.origin.environment)
-    || cmp(a.origin.construct?.path ?? a.origin.file, b.origin.construct?.path ?? b.origin.file)
-    || cmp(a.object.kind, b.object.kind) || cmp(a.object.name, b.object.name)
-    || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || cmp(a.rule, b.rule) || cmp(a.field, b.field) || cmp(a.message, b.message);
-}
-
-function cmp(a: string | undefined, b: string | undefined): number {
-  return (a ?? '').localeCompare(b ?? '');
 }
 
 function configProblem(prop: string, message: string, fix: string): Problem {

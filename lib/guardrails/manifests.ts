@@ -21,8 +21,8 @@ export interface ParsedManifests {
  * each document is parsed on its own, so only one document's syntax tree
  * is held at a time (see `readManifests` for a file read in chunks).
  */
-export function parseManifests(text: string, file: string): ParsedManifests {
-  const reader = new ManifestReader(file);
+export function parseManifests(text: string, file: string, strings: StringTable = new StringTable()): ParsedManifests {
+  const reader = new ManifestReader(file, strings);
   const splitter = new DocumentSplitter((doc, line) => reader.document(doc, line));
   let start = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a byte order mark
   while (start <= text.length) {
@@ -45,10 +45,11 @@ const CHUNK_BYTES = 1 << 20;
  * `parseManifests` of a file, read in chunks of `chunkBytes` (UTF-8, a
  * character split between chunks is decoded whole): only the current
  * document's text is held, never the whole file. `file` is the name the
- * findings and errors give. Throws when the file cannot be read.
+ * findings and errors give. Throws when the file cannot be read. One
+ * `strings` table given to the reads of many files shares their strings.
  */
-export function readManifests(filePath: string, file: string, chunkBytes: number = CHUNK_BYTES): ParsedManifests {
-  const reader = new ManifestReader(file);
+export function readManifests(filePath: string, file: string, chunkBytes: number = CHUNK_BYTES, strings: StringTable = new StringTable()): ParsedManifests {
+  const reader = new ManifestReader(file, strings);
   const splitter = new DocumentSplitter((doc, line) => reader.document(doc, line));
   const decoder = new StringDecoder('utf8');
   const buffer = Buffer.allocUnsafe(Math.max(1, chunkBytes));
@@ -145,15 +146,70 @@ function isPreamble(line: string): boolean {
   return t === '' || t[0] === '#';
 }
 
+/**
+ * One copy of each string value of the manifests read (`Deployment`,
+ * `apps/v1`, a namespace): the parser gives each a string of its own, and a
+ * long one is a slice that keeps its whole document's text alive. A table
+ * holds at most `limit` strings; then it starts again (the strings already
+ * shared stay shared).
+ */
+export class StringTable {
+  private readonly table = new Map<string, string>();
+
+  constructor(private readonly limit = 1 << 20) {}
+
+  /** The table's copy of `s`: a flat string of its own, never a slice of a larger one. */
+  public intern(s: string): string {
+    const known = this.table.get(s);
+    if (known !== undefined) return known;
+    // V8 slices (and concatenates) strings of 13 characters and more; a JSON round trip copies one flat
+    const own = s.length >= 13 ? JSON.parse(JSON.stringify(s)) as string : s;
+    if (this.table.size >= this.limit) this.table.clear();
+    this.table.set(own, own);
+    return own;
+  }
+
+  /** `value` with every string in it (not the keys, which are the engine's own already) interned, in place. */
+  public internAll(value: unknown): unknown {
+    if (typeof value === 'string') return this.intern(value);
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) value[i] = this.internAll(value[i]);
+    } else {
+      const o = value as Record<string, unknown>;
+      for (const k of Object.keys(o)) {
+        const v = o[k];
+        if (typeof v === 'string') {
+          // (=== compares strings by their text: the copy is stored whether or not it is the same string)
+          if (k !== '__proto__') o[k] = this.intern(v);
+          // a `__proto__` key is an own property (as the parser makes it), not the prototype
+          else Object.defineProperty(o, k, { value: this.intern(v), writable: true, enumerable: true, configurable: true });
+        } else if (typeof v === 'object' && v !== null) this.internAll(v);
+      }
+    }
+    return value;
+  }
+}
+
 /** Parses documents one at a time, with their first line in the stream, into subjects and errors. */
 class ManifestReader {
   private readonly subjects: Subject[] = [];
   private readonly errors: InputError[] = [];
 
-  constructor(private readonly file: string) {}
+  constructor(private readonly file: string, private readonly strings: StringTable) {}
 
   public result(): ParsedManifests {
     return { subjects: this.subjects, errors: this.errors };
+  }
+
+  /**
+   * The document's value in less memory, the same as JSON: rebuilt by
+   * JSON.parse (whose objects are the size of their properties; the
+   * parser's grow as they are filled, about a third larger), its strings
+   * interned. A value JSON cannot hold (`.nan`, `.inf`, -0) is kept as read.
+   */
+  private compact(value: unknown): unknown {
+    return this.strings.internAll(isJson(value) ? JSON.parse(JSON.stringify(value)) : value);
   }
 
   /** One document: `text` starts at line `first` of the stream. */
@@ -178,6 +234,7 @@ class ManifestReader {
       return;
     }
     if (value === null || value === undefined) return; // an empty document
+    value = this.compact(value);
     const line = lineOf(doc.contents?.range[0]);
     const problem = notAnObject(value);
     if (problem) {
@@ -196,6 +253,20 @@ class ManifestReader {
       return;
     }
     subjects.push({ manifest, origin: { file, line } });
+  }
+}
+
+/** Whether JSON holds the value as it is: plain objects, arrays, strings, booleans, null and finite numbers (not -0). */
+function isJson(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string': case 'boolean': return true;
+    case 'number': return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(isJson);
+      return Object.prototype.toString.call(value) === '[object Object]' && Object.values(value).every(isJson);
+    }
+    default: return false;
   }
 }
 

@@ -3,6 +3,7 @@ import { Libk8sError, Problem } from '../core/errors';
 import type { Platform } from '../core/platform';
 import type { GuardrailsProps } from '../core/policy';
 import { Guardrails } from './engine';
+import { PUBLIC_LOAD_BALANCERS_ALLOWED } from './packs/exposure';
 import { DEFAULT_REQUIRED_LABELS, DEFAULT_TEAM_LABEL } from './packs/ownership';
 
 /** The reason `guardrailsFor` gives for turning resources-cpu-limit off; reported like a waiver. */
@@ -12,17 +13,28 @@ export const CPU_LIMITS_DROPPED = 'the platform drops cpu limits (platform.dropC
  * The platform's guardrails, told what the App knows of the platform: the
  * ownership labels name its team label, and a platform that drops cpu
  * limits does not want them asked for (resources-cpu-limit is turned off
- * with the reason CPU_LIMITS_DROPPED, which every report lists). The
- * platform's own options and severities for these rules win.
+ * with the reason CPU_LIMITS_DROPPED, which every report lists), the
+ * Service types `exposure` allows pass service-type, and a platform that
+ * allows public load balancers has public-load-balancer off with the reason
+ * PUBLIC_LOAD_BALANCERS_ALLOWED. The platform's own options and severities
+ * for these rules win.
  */
 export function guardrailsFor(platform: Platform): GuardrailsProps {
   const g = platform.guardrails;
   const labels = DEFAULT_REQUIRED_LABELS.map((l) => (l === DEFAULT_TEAM_LABEL ? platform.teamLabel : l));
-  const options = { ...g.options, 'required-labels': { labels, ...g.options?.['required-labels'] } };
+  const allow = [...(platform.exposure.loadBalancers ? ['LoadBalancer'] : []), ...(platform.exposure.nodePorts ? ['NodePort'] : [])];
+  const options = {
+    ...g.options,
+    'required-labels': { labels, ...g.options?.['required-labels'] },
+    ...(allow.length ? { 'service-type': { allow, ...g.options?.['service-type'] } } : {}),
+  };
   const cpuLimitSet = g.severities?.['resources-cpu-limit'] !== undefined || g.severities?.cpuLimitsMissing !== undefined;
-  const severities = platform.dropCpuLimits && !cpuLimitSet
+  let severities = platform.dropCpuLimits && !cpuLimitSet
     ? { ...g.severities, 'resources-cpu-limit': { severity: 'off' as const, reason: CPU_LIMITS_DROPPED } }
     : g.severities;
+  if (platform.exposure.publicLoadBalancers && g.severities?.['public-load-balancer'] === undefined) {
+    severities = { ...severities, 'public-load-balancer': { severity: 'off' as const, reason: PUBLIC_LOAD_BALANCERS_ALLOWED } };
+  }
   return { ...g, options, severities };
 }
 

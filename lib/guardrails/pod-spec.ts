@@ -66,6 +66,19 @@ export interface PodSpecRef {
  * has a `containers` list. Undefined when there is none.
  */
 export function podSpecOf(manifest: Readonly<Record<string, any>>): PodSpecRef | undefined {
+  // a frozen manifest (the engine freezes each before the rules run) cannot change: its pod spec is found once, not by each of the rules that ask
+  if (manifest === null || typeof manifest !== 'object' || !Object.isFrozen(manifest)) return findPodSpec(manifest);
+  let ref = POD_SPECS.get(manifest);
+  if (ref === undefined) {
+    const found = findPodSpec(manifest);
+    POD_SPECS.set(manifest, ref = found ? Object.freeze({ ...found, metadata: Object.isFrozen(found.metadata) ? found.metadata : Object.freeze(found.metadata) }) : null);
+  }
+  return ref ?? undefined;
+}
+
+const POD_SPECS = new WeakMap<object, PodSpecRef | null>();
+
+function findPodSpec(manifest: Readonly<Record<string, any>>): PodSpecRef | undefined {
   const known = isWorkloadKind(manifest?.kind) ? POD_SPEC_PATHS[manifest.kind] : undefined;
   const path = known ?? STRUCTURAL_PATHS.find((p) => Array.isArray(dig(manifest, p)?.containers));
   if (!path) return undefined;

@@ -1,10 +1,14 @@
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../core/kube';
 import { ProblemList, show } from '../core/errors';
 import { DEFAULT_SIZES, Platform, ResourceSpec, SizeName } from '../core/platform';
 import {
-  checkBoolean, checkCpu, checkEnvName, checkImage, checkIntRange, checkList, checkMemory, checkPort, checkRecord, checkStringList, compareQuantities,
+  checkBoolean, checkCpu, checkEnvName, checkImage, checkList, checkMemory, checkPort, checkRecord, checkStringList, compareQuantities,
   configMapKeyProblem, isDnsSubdomain, isRecord, SECRET_LOOKING_NAME, suggestDnsLabel,
 } from '../core/rules';
+import type { AppProtocol } from './ports';
+import { compose, ComposedEnv, WiredValue } from '../core/wiring';
+import { checkProbes } from './probe-checks';
+import { ProbeProps, sidecarProbePorts } from './probes';
 
 /** Files mounted from a ConfigMap; a change to them rolls the pods. */
 export interface ConfigFilesProps {
@@ -22,7 +26,9 @@ export type EnvSource =
   | { readonly from: 'secret'; readonly name: string; readonly key: string; readonly optional?: boolean }
   | { readonly from: 'configMap'; readonly name: string; readonly key: string; readonly optional?: boolean }
   | { readonly from: 'field'; readonly fieldPath: string }
-  | { readonly from: 'resource'; readonly resource: 'limits.cpu' | 'limits.memory' | 'requests.cpu' | 'requests.memory' };
+  | { readonly from: 'resource'; readonly resource: 'limits.cpu' | 'limits.memory' | 'requests.cpu' | 'requests.memory' }
+  /** Text and wired values (see `Env.compose`); main container only. */
+  | ComposedEnv;
 
 /** A literal value (never for secrets) or a reference. */
 export type EnvValue = string | EnvSource;
@@ -45,53 +51,38 @@ export const Env = {
   resource(resource: 'limits.cpu' | 'limits.memory' | 'requests.cpu' | 'requests.memory'): EnvSource {
     return { from: 'resource', resource };
   },
+  /**
+   * A value composed of text and what the workload is wired to, as a tagged
+   * template: `` Env.compose`redis://${cart.host}:${cart.port}/0` ``. A
+   * value known at synth time is written as is; a Secret value as a
+   * `$(VAR)` reference to its wired variable, which the env lists first so
+   * Kubernetes expands it. Main container only.
+   */
+  compose(strings: TemplateStringsArray, ...values: readonly (WiredValue | string | number | boolean)[]): ComposedEnv {
+    return compose(strings, ...values);
+  },
 };
 
-/** How long and how often a probe runs. */
-export interface ProbeTiming {
-  /** @default - per probe kind, see README @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe */
-  readonly initialDelaySeconds?: number;
-  /** @default - per probe kind */
-  readonly periodSeconds?: number;
-  /** @default - per probe kind */
-  readonly failureThreshold?: number;
-  /** @default 1 */
-  readonly timeoutSeconds?: number;
-}
-
-/** One probe: an HTTP GET (the default), a command, a TCP connect or gRPC health check. */
-export type ProbeProps = ProbeTiming & (
-  | { readonly type?: 'http'; /** @default - the platform's health path for this probe */ readonly path?: string; /** @default 'http' */ readonly port?: string }
-  | { readonly type: 'exec'; readonly command: readonly string[] }
-  | { readonly type: 'tcp'; /** @default 'http' */ readonly port?: string }
-  | { readonly type: 'grpc'; /** @default - the primary port */ readonly port?: number }
-);
-
-export interface ProbesProps {
-  /**
-   * Holds readiness and liveness back until the app has started.
-   * @default - HTTP GET on the platform's startup path, every 2 s, up to 60 s
-   */
-  readonly startup?: ProbeProps | false;
-  /**
-   * Takes the pod out of the Service while it fails.
-   * @default - HTTP GET on the platform's readiness path every 5 s
-   */
-  readonly readiness?: ProbeProps;
-  /**
-   * Restarts the container when it fails.
-   * @default - HTTP GET on the platform's liveness path every 10 s, 6 failures
-   */
-  readonly liveness?: ProbeProps | false;
-}
+// the probe props live in ./probes, their checks in ./probe-checks, the application protocols in ./ports
+export { checkProbes, checkProbeTiming } from './probe-checks';
+export type { ExecProbeProps, GrpcProbeProps, HttpHeader, HttpProbeProps, ProbeProps, ProbesProps, ProbeTiming, TcpProbeProps } from './probes';
+export type { AppProtocol } from './ports';
 
 /** Extra port on a container. */
 export interface PortProps {
   /** IANA service name: at most 15 lowercase letters, digits and '-'. */
   readonly name: string;
   readonly port: number;
-  /** @default 'TCP' */
+  /** The transport protocol. @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /**
+   * What the port speaks above TCP: sets the Service port's `appProtocol`
+   * (so a mesh or Gateway speaks it), and what probes that target the port
+   * default to (gRPC health for 'grpc', a TCP connect for 'tcp' and 'tls').
+   * @default - none (the Service port has no appProtocol; probes are HTTP)
+   * @see https://kubernetes.io/docs/concepts/services-networking/service/#application-protocol
+   */
+  readonly appProtocol?: AppProtocol;
 }
 
 /** Requests and limits, each overriding the size preset. */
@@ -138,6 +129,16 @@ export interface ContainerProps {
    * @default - none
    */
   readonly probes?: { readonly startup?: ProbeProps; readonly readiness?: ProbeProps; readonly liveness?: ProbeProps };
+  /**
+   * Run a sidecar as a native sidecar: an init container with
+   * `restartPolicy: Always`, started (and, with a startup or readiness
+   * probe, ready) before the init containers and the main container, and
+   * stopped after the main container, so a Task's run ends when its main
+   * container exits. Kubernetes 1.29 or later; sidecars only.
+   * @default false
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/
+   */
+  readonly native?: boolean;
 }
 
 /** A volume source a workload may use; hostPath is not offered (PSS restricted). */
@@ -178,7 +179,7 @@ export function checkEnv(problems: ProblemList, prop: string, env: Readonly<Reco
         problems.add(p, 'is a literal value for a name that looks secret; a literal lands in Git and in the manifest in plain text',
           `reference a Secret instead: ${name}: Env.secret('<secret-name>', '<key>').`);
       }
-    } else if (typeof value !== 'object' || value === null || !['secret', 'configMap', 'field', 'resource'].includes((value as EnvSource).from)) {
+    } else if (typeof value !== 'object' || value === null || !['secret', 'configMap', 'field', 'resource', 'compose'].includes((value as EnvSource).from)) {
       problems.add(p, `${show(value)} is neither a string nor a reference`, "use a string, Env.secret(...), Env.configMap(...) or Env.field(...).");
     } else {
       checkEnvSource(problems, p, value);
@@ -260,13 +261,6 @@ export function checkSize(problems: ProblemList, prop: string, platform: Platfor
   return true;
 }
 
-export function checkProbeTiming(problems: ProblemList, prop: string, t: ProbeTiming): void {
-  for (const k of ['initialDelaySeconds', 'periodSeconds', 'failureThreshold', 'timeoutSeconds'] as const) {
-    const v = t[k];
-    if (v !== undefined) checkIntRange(problems, `${prop}.${k}`, v, k === 'initialDelaySeconds' ? 0 : 1, 3600);
-  }
-}
-
 /** The main container's or an extra container's `command` and `args`: lists of strings. */
 export function checkCommandArgs(problems: ProblemList, prefix: string, c: { readonly command?: unknown; readonly args?: unknown }): void {
   checkStringList(problems, `${prefix}command`, c.command, '["/app/server", "--port=8080"]');
@@ -298,7 +292,7 @@ export function checkContainer(problems: ProblemList, prop: string, c: Container
   }
   if (c.probes) {
     const names = new Set((c.ports ?? []).map((x) => x.name));
-    checkProbes(problems, `${prop}.probes`, c.probes, names, new Set((c.ports ?? []).map((x) => x.port)));
+    checkProbes(problems, `${prop}.probes`, c.probes, sidecarProbePorts(c.ports));
     for (const kind of ['startup', 'readiness', 'liveness'] as const) {
       const p = c.probes[kind];
       if (!p || p.type === 'exec' || p.port !== undefined) continue;
@@ -311,7 +305,7 @@ export function checkContainer(problems: ProblemList, prop: string, c: Container
   }
 }
 
-export function envVars(env: Readonly<Record<string, EnvValue>> | undefined): k8s.EnvVar[] | undefined {
+export function envVars(env: Readonly<Record<string, EnvValue>> | undefined, composed: (v: ComposedEnv) => string = (v) => v.parts.join('')): k8s.EnvVar[] | undefined {
   const entries = Object.entries(env ?? {});
   if (entries.length === 0) return undefined;
   return entries.map(([name, v]): k8s.EnvVar => {
@@ -321,6 +315,7 @@ export function envVars(env: Readonly<Record<string, EnvValue>> | undefined): k8
       case 'configMap': return { name, valueFrom: { configMapKeyRef: { name: v.name, key: v.key, optional: v.optional } } };
       case 'field': return { name, valueFrom: { fieldRef: { fieldPath: v.fieldPath } } };
       case 'resource': return { name, valueFrom: { resourceFieldRef: { resource: v.resource } } };
+      case 'compose': return { name, value: composed(v) };
     }
   });
 }
@@ -348,27 +343,4 @@ export function restrictedSecurityContext(uid: number): k8s.SecurityContext {
     capabilities: { drop: ['ALL'] },
     seccompProfile: { type: 'RuntimeDefault' },
   };
-}
-
-/** The port names a probe may target on the main container. */
-export function checkProbes(problems: ProblemList, prop: string, probes: ProbesProps | undefined, portNames: ReadonlySet<string>, portNumbers: ReadonlySet<number>): void {
-  for (const kind of ['startup', 'readiness', 'liveness'] as const) {
-    const p = probes?.[kind];
-    if (!p) continue;
-    checkProbeTiming(problems, `${prop}.${kind}`, p);
-    if ((p.type === undefined || p.type === 'http' || p.type === 'tcp') && p.port !== undefined && !portNames.has(p.port)) {
-      problems.add(`${prop}.${kind}.port`, `${show(p.port)} is not a declared port`, `target one of the declared ports: ${[...portNames].join(', ')}.`);
-    }
-    if (p.type === 'grpc' && p.port !== undefined && !portNumbers.has(p.port)) {
-      problems.add(`${prop}.${kind}.port`, `${show(p.port)} is not a declared port`, `target one of the declared ports: ${[...portNumbers].join(', ')}.`);
-    }
-    if (p.type === 'exec' && (p.command === undefined || p.command === null || (Array.isArray(p.command) && p.command.length === 0))) {
-      problems.add(`${prop}.${kind}.command`, 'is empty', 'give the command to run, e.g. ["/app/healthcheck"].');
-    } else if (p.type === 'exec') {
-      checkStringList(problems, `${prop}.${kind}.command`, p.command, '["/app/healthcheck"]');
-    }
-    if ((p.type === undefined || p.type === 'http') && p.path !== undefined && !p.path.startsWith('/')) {
-      problems.add(`${prop}.${kind}.path`, `${show(p.path)} does not start with "/"`, `use ${show('/' + p.path)}.`);
-    }
-  }
 }

@@ -1,7 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../core/kube';
 import { Construct } from 'constructs';
-import type { Platform } from '../core/platform';
 
 /**
  * The controllers of golden-path pods and what comes with them: the
@@ -25,6 +24,10 @@ interface ControllerBase {
 export interface DeploymentOptions extends ControllerBase {
   /** `undefined` when an autoscaler owns the count. */
   readonly replicas?: number;
+  /** Seconds a new pod must be ready to count as available. @default - the API default (0), not written */
+  readonly minReadySeconds?: number;
+  /** Seconds without progress before a rollout is reported failed. @default - the API default (600), not written */
+  readonly progressDeadlineSeconds?: number;
 }
 
 /** A StatefulSet's own options. */
@@ -58,6 +61,8 @@ export function podController(scope: Construct, o: ControllerOptions): k8s.KubeD
         metadata: o.metadata,
         spec: {
           replicas: o.replicas,
+          minReadySeconds: o.minReadySeconds,
+          progressDeadlineSeconds: o.progressDeadlineSeconds,
           revisionHistoryLimit: 5,
           selector,
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
@@ -109,13 +114,19 @@ export interface HpaTargets {
   readonly cpuPercent?: number;
   /** Average memory use, percent of the request. @default - none */
   readonly memoryPercent?: number;
+  /** Average cpu use per pod, a quantity (`AverageValue`). @default - none */
+  readonly cpuAverage?: string;
+  /** Average memory use per pod, a quantity (`AverageValue`). @default - none */
+  readonly memoryAverage?: string;
 }
 
 /** A HorizontalPodAutoscaler (autoscaling/v2) on `target`, scaling down only after 5 minutes of lower use. */
 export function goldenHorizontalPodAutoscaler(scope: Construct, metadata: k8s.ObjectMeta, target: { readonly kind: 'Deployment' | 'StatefulSet'; readonly name: string }, t: HpaTargets): k8s.KubeHorizontalPodAutoscalerV2 {
   const metrics: k8s.MetricSpecV2[] = [];
   if (t.cpuPercent !== undefined) metrics.push({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: t.cpuPercent } } });
+  if (t.cpuAverage !== undefined) metrics.push({ type: 'Resource', resource: { name: 'cpu', target: { type: 'AverageValue', averageValue: k8s.Quantity.fromString(t.cpuAverage) } } });
   if (t.memoryPercent !== undefined) metrics.push({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: t.memoryPercent } } });
+  if (t.memoryAverage !== undefined) metrics.push({ type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: k8s.Quantity.fromString(t.memoryAverage) } } });
   return new k8s.KubeHorizontalPodAutoscalerV2(scope, 'HorizontalPodAutoscaler', {
     metadata,
     spec: {
@@ -148,14 +159,33 @@ export function runJobSpec(o: { readonly backoffLimit: number; readonly activeDe
   };
 }
 
-/** The preStop pause of the main container at `podPath`, as the platform makes it (the kubelet sleep action is newer than the typed 1.27 objects, so it is patched in). */
-export function preStopPause(platform: Platform): k8s.Lifecycle {
-  return { preStop: { exec: { command: ['sleep', String(platform.preStopSeconds)] } } };
+/** The preStop hook of a main container, resolved: the kubelet's sleep action or a command, and the seconds it takes. */
+export type PreStopHook =
+  | { readonly action: 'sleep'; readonly seconds: number }
+  | { readonly action: 'exec'; readonly command: readonly string[]; readonly seconds: number };
+
+/**
+ * The lifecycle of the main container with `hook` (none without one). The
+ * kubelet sleep action is newer than the typed 1.27 objects: it is written
+ * as `sleep <seconds>` here and swapped in by patchPreStop().
+ */
+export function preStopLifecycle(hook: PreStopHook | undefined): k8s.Lifecycle | undefined {
+  if (!hook) return undefined;
+  return { preStop: { exec: { command: hook.action === 'exec' ? [...hook.command] : ['sleep', String(hook.seconds)] } } };
 }
 
-/** Swaps the exec preStop of container 0 for the kubelet sleep action when the platform asks for it. */
-export function patchPreStop(obj: ApiObject, podPath: string, platform: Platform): void {
-  if (platform.preStopAction === 'sleep') {
-    obj.addJsonPatch(JsonPatch.replace(`${podPath}/containers/0/lifecycle/preStop`, { sleep: { seconds: platform.preStopSeconds } }));
+/** Swaps the exec preStop of container 0 at `podPath` for the kubelet sleep action when the hook is one. */
+export function patchPreStop(obj: ApiObject, podPath: string, hook: PreStopHook | undefined): void {
+  if (hook?.action === 'sleep') {
+    obj.addJsonPatch(JsonPatch.replace(`${podPath}/containers/0/lifecycle/preStop`, { sleep: { seconds: hook.seconds } }));
   }
+}
+
+/**
+ * A sidecar as a native sidecar: the init container with `restartPolicy:
+ * Always` (Kubernetes 1.29+). The typed 1.27 Container has no such field;
+ * the objects of '../core/kube' write it as given.
+ */
+export function nativeSidecar(c: k8s.Container): k8s.Container {
+  return { ...c, restartPolicy: 'Always' } as k8s.Container;
 }

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../core/kube';
 import { Construct } from 'constructs';
 import { policySelector } from '../core/labels';
 
@@ -46,4 +46,77 @@ export function goldenNetworkPolicy(scope: Construct, p: GoldenNetworkPolicyProp
     metadata: p.metadata,
     spec: { podSelector: { matchLabels: policySelector(p.name) }, policyTypes: ['Ingress', 'Egress'], ingress, egress: [dnsEgress(), ...(p.egress ?? [])] },
   });
+}
+
+/** Labels to match, as a selector's `matchLabels`. */
+export type MatchLabels = Readonly<Record<string, string>>;
+
+/**
+ * Who may open connections to one port of a workload, besides what libk8s
+ * admits itself (the route's gateway, the workloads that `connect()` to it):
+ *
+ * - `{ namespace: 'checkout' }`: every pod of that namespace; with
+ *   `podLabels`, only the pods with those labels there.
+ * - `{ namespaceLabels: { team: 'payments' } }`: pods of every namespace with
+ *   those labels (and `podLabels`, when given).
+ * - `{ podLabels: { role: 'admin-cli' } }`: pods of the workload's own namespace with those labels.
+ * - `{ cidr: '10.20.0.0/16', except?: [...] }`: addresses in a block (IPv4 or IPv6).
+ * - `'monitoring'`: the platform's monitoring stack (PlatformProps.monitoring).
+ * - `'external'`: clients outside the cluster through the Service's
+ *   LoadBalancer or NodePort, from its source ranges (every address when
+ *   it has none).
+ *
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec
+ */
+export type IngressPeer =
+  | { readonly namespace: string; readonly podLabels?: MatchLabels }
+  | { readonly namespaceLabels: MatchLabels; readonly podLabels?: MatchLabels }
+  | { readonly podLabels: MatchLabels }
+  | { readonly cidr: string; readonly except?: readonly string[] }
+  | 'monitoring'
+  | 'external';
+
+/** What an ingress peer resolves against in one environment. */
+export interface IngressPeerContext {
+  /** The monitoring stack's namespace and pod labels; undefined when the platform has none. */
+  readonly monitoring?: { readonly namespace: string; readonly podLabels: MatchLabels };
+  /** The CIDRs `'external'` admits: the Service's source ranges. */
+  readonly externalRanges: readonly string[];
+}
+
+/** The addresses of a Service exposed with no source ranges: every IPv4 and IPv6 address. */
+export const EVERY_ADDRESS: readonly string[] = ['0.0.0.0/0', '::/0'];
+
+const namespaceOf = (name: string): k8s.LabelSelector => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
+
+/** The NetworkPolicy peers of one declared ingress peer (validation has checked it). */
+export function ingressPeers(peer: IngressPeer, ctx: IngressPeerContext): k8s.NetworkPolicyPeer[] {
+  if (peer === 'monitoring') {
+    const m = ctx.monitoring;
+    return m ? [{ namespaceSelector: namespaceOf(m.namespace), podSelector: { matchLabels: { ...m.podLabels } } }] : [];
+  }
+  if (peer === 'external') return ctx.externalRanges.map((cidr) => ({ ipBlock: { cidr } }));
+  if ('cidr' in peer) return [{ ipBlock: { cidr: peer.cidr, except: peer.except?.length ? [...peer.except] : undefined } }];
+  const podSelector = peer.podLabels ? { matchLabels: { ...peer.podLabels } } : undefined;
+  if ('namespace' in peer) return [{ namespaceSelector: namespaceOf(peer.namespace), podSelector }];
+  if ('namespaceLabels' in peer) return [{ namespaceSelector: { matchLabels: { ...peer.namespaceLabels } }, podSelector }];
+  return [{ podSelector }];
+}
+
+/**
+ * One ingress rule per port that declares peers: the port (by name) and
+ * every peer of its list, in order, without repeats. Ports with no peers
+ * get no rule.
+ */
+export function declaredIngress(ports: readonly { readonly name: string; readonly protocol?: string; readonly ingress?: readonly IngressPeer[] }[], ctx: IngressPeerContext): k8s.NetworkPolicyIngressRule[] {
+  const rules: k8s.NetworkPolicyIngressRule[] = [];
+  for (const port of ports) {
+    const seen = new Set<string>();
+    const from = (port.ingress ?? []).flatMap((peer) => ingressPeers(peer, ctx)).filter((p) => {
+      const key = JSON.stringify(p);
+      return !seen.has(key) && seen.add(key);
+    });
+    if (from.length) rules.push({ from, ports: [{ protocol: port.protocol ?? 'TCP', port: k8s.IntOrString.fromString(port.name) }] });
+  }
+  return rules;
 }

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../core/kube';
 import type { Platform, SizeName } from '../core/platform';
 import { envVars, PortProps, ResourcesProps, resolveResources, resourceRequirements, restrictedSecurityContext, EnvValue } from './container';
 

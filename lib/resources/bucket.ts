@@ -1,9 +1,9 @@
-import { IConstruct } from 'constructs';
+import type { Scope } from '../core/component';
 import { ProblemList } from '../core/errors';
 import { checkBoolean, checkIntRange } from '../core/rules';
 import { Resource, ResourceProps } from './resource';
 
-export interface BucketProps extends ResourceProps {
+export interface BucketProps<E extends string = string> extends ResourceProps<E> {
   /**
    * Keep every version of an object (the crossplane-aws recipe does not
    * provision versioning yet and reports it as a problem).
@@ -34,13 +34,13 @@ export interface BucketSpec {
  * Connection Secret keys (environment variables `<ID>_<KEY>`): `name`,
  * `region`, `endpoint`, `arn`.
  */
-export class Bucket extends Resource<BucketSpec> {
+export class Bucket<E extends string = string> extends Resource<BucketSpec> {
   public readonly kind = 'Bucket';
   public readonly resourceType = 'bucket';
   public readonly connectionKeys = ['name', 'region', 'endpoint', 'arn'] as const;
   public readonly props: BucketProps;
 
-  constructor(scope: IConstruct, id: string, given: BucketProps = {}) {
+  constructor(scope: Scope<E>, id: string, given: BucketProps<NoInfer<E>> = {}) {
     const props = Resource.propsOf(given);
     super(scope, id, { versioned: props.versioned ?? false, expireAfterDays: props.expireAfterDays, retain: props.retain ?? true }, given);
     this.props = props;

@@ -1,4 +1,5 @@
-import { IConstruct } from 'constructs';
+import type { Scope } from '../core/component';
+import type { WiredValue } from '../core/wiring';
 import { ProblemList, show } from '../core/errors';
 import { checkBoolean, checkIntRange } from '../core/rules';
 import { Resource, ResourceProps, ResourceSize, RESOURCE_SIZES } from './resource';
@@ -7,7 +8,7 @@ import { Resource, ResourceProps, ResourceSize, RESOURCE_SIZES } from './resourc
 export type PostgresVersion = '14' | '15' | '16' | '17';
 export const POSTGRES_VERSIONS: readonly PostgresVersion[] = ['14', '15', '16', '17'];
 
-export interface PostgresProps extends ResourceProps {
+export interface PostgresProps<E extends string = string> extends ResourceProps<E> {
   /**
    * The PostgreSQL major version.
    * @default '17'
@@ -66,13 +67,19 @@ export interface PostgresSpec {
  * Connection Secret keys (environment variables `<ID>_<KEY>`): `host`,
  * `port`, `database`, `username`, `password`.
  */
-export class Postgres extends Resource<PostgresSpec> {
+export class Postgres<E extends string = string> extends Resource<PostgresSpec> {
   public readonly kind = 'Postgres';
   public readonly resourceType = 'postgres';
   public readonly connectionKeys = ['host', 'port', 'database', 'username', 'password'] as const;
   public readonly props: PostgresProps;
+  /** The host, for `Env.compose` in a workload that connects to this one. */
+  public get host(): WiredValue { return this.ref('host'); }
+  /** The port, for `Env.compose`. */
+  public get port(): WiredValue { return this.ref('port'); }
+  /** `host:port`, for `Env.compose` (what a client dials). */
+  public get hostport(): WiredValue { return this.ref('hostport'); }
 
-  constructor(scope: IConstruct, id: string, given: PostgresProps = {}) {
+  constructor(scope: Scope<E>, id: string, given: PostgresProps<NoInfer<E>> = {}) {
     const props = Resource.propsOf(given);
     super(scope, id, {
       version: props.version ?? '17',

@@ -1,4 +1,4 @@
-import { IConstruct } from 'constructs';
+import type { Scope } from '../core/component';
 import { ProblemList } from '../core/errors';
 import { checkBoolean, checkIntRange } from '../core/rules';
 import { Resource, ResourceProps } from './resource';
@@ -17,7 +17,7 @@ export interface DeadLetterProps {
   readonly retentionSeconds?: number;
 }
 
-export interface QueueProps extends ResourceProps {
+export interface QueueProps<E extends string = string> extends ResourceProps<E> {
   /**
    * First-in-first-out with exactly-once processing.
    * @default false
@@ -70,14 +70,14 @@ export interface QueueSpec {
  * Connection Secret keys (environment variables `<ID>_<KEY>`): `url`,
  * `name`, `arn`, `region`, `endpoint`.
  */
-export class Queue extends Resource<QueueSpec> {
+export class Queue<E extends string = string> extends Resource<QueueSpec> {
   public readonly kind = 'Queue';
   public readonly resourceType = 'queue';
   public readonly connectionKeys = ['url', 'name', 'arn', 'region', 'endpoint'] as const;
   /** The props as given. */
   public readonly props: QueueProps;
 
-  constructor(scope: IConstruct, id: string, given: QueueProps = {}) {
+  constructor(scope: Scope<E>, id: string, given: QueueProps<NoInfer<E>> = {}) {
     const props = Resource.propsOf(given);
     const dl = props.deadLetter === undefined ? { maxReceiveCount: 5 } : props.deadLetter;
     super(scope, id, {

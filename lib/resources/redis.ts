@@ -1,4 +1,5 @@
-import { IConstruct } from 'constructs';
+import type { Scope } from '../core/component';
+import type { WiredValue } from '../core/wiring';
 import { ProblemList, show } from '../core/errors';
 import { checkBoolean } from '../core/rules';
 import { Resource, ResourceProps, ResourceSize, RESOURCE_SIZES } from './resource';
@@ -6,7 +7,7 @@ import { Resource, ResourceProps, ResourceSize, RESOURCE_SIZES } from './resourc
 export type RedisVersion = '6.2' | '7.0' | '7.1';
 export const REDIS_VERSIONS: readonly RedisVersion[] = ['6.2', '7.0', '7.1'];
 
-export interface RedisProps extends ResourceProps {
+export interface RedisProps<E extends string = string> extends ResourceProps<E> {
   /**
    * The Redis engine version.
    * @default '7.1'
@@ -43,13 +44,19 @@ export interface RedisSpec {
  * Connection Secret keys (environment variables `<ID>_<KEY>`): `host`,
  * `port`, `password`, `tls` ("true" or "false").
  */
-export class Redis extends Resource<RedisSpec> {
+export class Redis<E extends string = string> extends Resource<RedisSpec> {
   public readonly kind = 'Redis';
   public readonly resourceType = 'redis';
   public readonly connectionKeys = ['host', 'port', 'password', 'tls'] as const;
   public readonly props: RedisProps;
+  /** The host, for `Env.compose` in a workload that connects to this one. */
+  public get host(): WiredValue { return this.ref('host'); }
+  /** The port, for `Env.compose`. */
+  public get port(): WiredValue { return this.ref('port'); }
+  /** `host:port`, for `Env.compose` (what a client dials). */
+  public get hostport(): WiredValue { return this.ref('hostport'); }
 
-  constructor(scope: IConstruct, id: string, given: RedisProps = {}) {
+  constructor(scope: Scope<E>, id: string, given: RedisProps<NoInfer<E>> = {}) {
     const props = Resource.propsOf(given);
     super(scope, id, {
       version: props.version ?? '7.1',

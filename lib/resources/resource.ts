@@ -1,19 +1,19 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Component, RenderContext } from '../core/component';
+import { Component, PlacementProps, RenderContext } from '../core/component';
 import { Environment } from '../core/environment';
 import { Libk8sError, ProblemList, show } from '../core/errors';
 import { Connection, Recipe, ResourceRef, ResourceType, selectRecipe } from '../core/recipe';
 import { checkBoolean, checkDnsLabel } from '../core/rules';
 import type { Waiver } from '../core/policy';
-import { envPrefix, markResource, wiresTo } from '../core/wiring';
+import { envPrefix, markResource, WiredValue, wiredValue, wiresTo } from '../core/wiring';
 
 /** The size presets of managed services; each recipe maps them to its own classes. */
 export type ResourceSize = 'small' | 'medium' | 'large';
 export const RESOURCE_SIZES: readonly ResourceSize[] = ['small', 'medium', 'large'];
 
 /** Props every resource shares. */
-export interface ResourceProps {
+export interface ResourceProps<E extends string = string> extends PlacementProps<E> {
   /**
    * Keep the cloud resource when it is removed from the program (Crossplane
    * `managementPolicies` without Delete); data stores default to keeping it.
@@ -45,7 +45,7 @@ export abstract class Resource<S extends object = object> extends Component<Reco
    * @param given the props as passed, so a non-object (from JavaScript) is a problem rather than a crash
    */
   protected constructor(scope: IConstruct, id: string, spec: S, given?: unknown) {
-    super(scope, id);
+    super(scope, id, typeof given === 'object' && given !== null ? (given as { readonly environments?: unknown }).environments : undefined);
     markResource(this);
     this.spec = spec;
     if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) this.badProps = { value: given };
@@ -64,6 +64,15 @@ export abstract class Resource<S extends object = object> extends Component<Reco
   /** The prefix of the environment variables a connecting workload gets: `orders` → `ORDERS`. */
   public get envPrefix(): string {
     return envPrefix(this.node.id);
+  }
+
+  /**
+   * A value of this resource's connection (a key of its Secret, or
+   * `hostport` where it has a host and a port), for `Env.compose` in a
+   * workload that connects to it: `` Env.compose`postgres://${db.ref('host')}:${db.ref('port')}` ``.
+   */
+  public ref(key: this['connectionKeys'][number] | 'hostport'): WiredValue {
+    return wiredValue(this, key);
   }
 
   /** The recipe that provisions this resource in `env`, if it is registered and provides this type. */
@@ -98,6 +107,7 @@ export abstract class Resource<S extends object = object> extends Component<Reco
     checkBoolean(problems, 'retain', (this.spec as { readonly retain?: unknown }).retain);
     this.validateSpec(problems);
     for (const env of this.app.environments) {
+      if (!this.placedIn(env)) continue;
       const name = selectRecipe(env.recipes, this.resourceType);
       const recipe = this.app.recipes.get(name);
       if (!recipe) continue; // the App reports an unregistered name once
@@ -116,7 +126,7 @@ export abstract class Resource<S extends object = object> extends Component<Reco
   /** The waivers given with waive(), and those the recipe of each environment declares for its objects. */
   public override get waivers(): readonly Waiver[] {
     const own = super.waivers;
-    const fromRecipes = this.app.environments.flatMap((env) => (this.recipe(env)?.waivers?.(this, env) ?? [])
+    const fromRecipes = this.app.environments.filter((env) => this.placedIn(env)).flatMap((env) => (this.recipe(env)?.waivers?.(this, env) ?? [])
       .map((w): Waiver => ({ rule: w.rule, reason: w.reason, kind: w.kind, construct: this.displayPath, environment: env.name })));
     return fromRecipes.length ? [...own, ...fromRecipes] : own;
   }
@@ -132,7 +142,7 @@ export abstract class Resource<S extends object = object> extends Component<Reco
    */
   protected render(ctx: RenderContext): Record<string, ApiObject | undefined> {
     const recipe = this.recipe(ctx.environment)!;
-    const users = wiresTo(this).map((w) => ({ workload: w.from as any, access: w.access }));
+    const users = wiresTo(this).filter((w) => w.from.placedIn(ctx.environment)).map((w) => ({ workload: w.from as any, access: w.access }));
     recipe.provision(this, { ...ctx, users });
     const objects: Record<string, ApiObject> = {};
     for (const obj of ctx.scope.node.findAll()) {

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../core/kube';
 
 /**
  * The JSON of an ApiObject without cdk8s's generic resolve pass.

@@ -10,7 +10,7 @@ import { guardrailsOf, guardrailsProblems } from '../guardrails/platform';
 import { appDeliveryObjects, DELIVERY_DIR, deliverySubjects, planDelivery } from './delivery';
 import { renderApp } from './render';
 import { serializeDelivery, serializeEnvironment } from './serialize';
-import { currentSynthSession } from './session';
+import { currentSynthSession, WriteRecordingSession } from './session';
 import { OutputError, recoverOutput, writeEnvironments } from './write';
 
 /** The outdir relative to the working directory when it lies below it, as the CLI prints paths. */
@@ -75,7 +75,7 @@ export const synthPipeline: Pipeline = {
       const reports = mode === 'off' ? [] : checkWithDelivery(app, rendered, plan, ownDelivery, this.check(app, rendered));
       const failing = reports.flatMap(blocking);
       if (mode === 'enforce' && failing.length > 0) throw new GuardrailsError(reports, failing);
-      const layout = pick('--layout', 'layout', session?.layout, options.layout) ?? app.appProps.outputLayout ?? 'object';
+      const layout = pick('--layout', 'layout', session?.layout, options.layout) ?? app.appProps.outputLayout ?? 'construct';
       const serialized = rendered.map((r) => {
         const started = performance.now();
         const files = serializeEnvironment(app, r, layout, plan.deliveries);
@@ -91,7 +91,8 @@ export const synthPipeline: Pipeline = {
       const deliveryDir = path.join(outdir, DELIVERY_DIR, app.name);
       const withDelivery = delivery.size > 0 || fs.existsSync(deliveryDir);
       const units = withDelivery ? [...serialized, { r: { environment: { ...rendered[0].environment, name: DELIVERY_DIR }, objects: [], millis: 0 }, files: delivery }] : serialized;
-      writeEnvironments(outdir, app.name, units);
+      const written = writeEnvironments(outdir, app.name, units);
+      (session as WriteRecordingSession | undefined)?.writes?.push({ app: app.name, outdir, units: written.units });
       if (withDelivery && delivery.size === 0) removeEmpty(deliveryDir, path.dirname(deliveryDir));
       const dir = outdir;
       const result: SynthResult = {

@@ -33,7 +33,7 @@ export function environmentObjects(app: App, environment: Environment, deliverie
  * `kustomization.yaml`, made last, listing every file) are added after the
  * manifests.
  */
-export function serializeEnvironment(app: App, rendered: RenderedEnvironment, layout: OutputLayout = 'object', deliveries: readonly Delivery[] = []): Map<string, string> {
+export function serializeEnvironment(app: App, rendered: RenderedEnvironment, layout: OutputLayout = 'construct', deliveries: readonly Delivery[] = []): Map<string, string> {
   const files = new Map<string, string>();
   const folders = new Map<ObjectRole, string | undefined>();
   for (const o of rendered.objects) {

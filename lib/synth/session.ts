@@ -70,6 +70,29 @@ export interface SynthFailure {
   readonly error: unknown;
 }
 
+/**
+ * What one `app.synth()` wrote, per environment (and `_delivery`): the files
+ * written, removed and left as they were. Not part of the public API yet:
+ * the CLI reads it to say "nothing changed".
+ */
+export interface SynthWrite {
+  readonly app: string;
+  readonly outdir: string;
+  readonly units: readonly {
+    readonly name: string;
+    readonly mode: 'unchanged' | 'delta' | 'folder';
+    readonly written: number;
+    readonly removed: number;
+    readonly unchanged: number;
+  }[];
+}
+
+/** @internal A session that also collects what each `app.synth()` wrote (`libk8s synth` passes one). */
+export interface WriteRecordingSession extends SynthSession {
+  /** Filled by every `app.synth()` that wrote its output, in order, right before its result. */
+  readonly writes?: SynthWrite[];
+}
+
 const storage = new AsyncLocalStorage<SynthSession>();
 
 /** Runs `fn` (which loads the program) with `session` visible to every `app.synth()` inside it, synchronous or not. */

@@ -1,12 +1,28 @@
+import * as k8s from '../core/kube';
 import type { AnyComponent } from '../core/component';
-import type { ProblemList } from '../core/errors';
-import { at, checkWires, envPrefix, isResource, wireLabel, wireProp, wiresFrom } from '../core/wiring';
-import { checkWorkloadWiring, ServingWorkload, wiredEnvNames } from './derive';
+import type { Environment } from '../core/environment';
+import { ProblemList, show } from '../core/errors';
+import { at, checkWires, ComposedEnv, envPrefix, isResource, Wire, wireFormats, wireLabel, wirePrefix, wireProp, wiresFrom } from '../core/wiring';
+import { checkWorkloadWiring, grantsByRecipe, ServingWorkload, wiredEnvNames } from './derive';
+import { addReferenceProblems, checkComposed, composedText, orderEnv } from './env';
+import { CONNECTION_FORMATS, wireEnv } from './formats';
 
-/** The variables a workload's own props set: `env`, and each environment's override `env`. */
+type EnvRecord = Readonly<Record<string, unknown>>;
+
+/** The variables a workload's own props set: `env`, each environment's override `env`, and its other containers'. */
 export interface OwnEnv {
-  readonly env?: Readonly<Record<string, unknown>>;
-  readonly overrides?: Readonly<Record<string, { readonly env?: Readonly<Record<string, unknown>> } | undefined>>;
+  readonly env?: EnvRecord;
+  readonly overrides?: Readonly<Record<string, { readonly env?: EnvRecord } | undefined>>;
+  /** Env.compose is for the main container only. @default - none */
+  readonly sidecars?: readonly { readonly env?: EnvRecord }[];
+  /** @default - none */
+  readonly initContainers?: readonly { readonly env?: EnvRecord }[];
+}
+
+const PREFIX = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function isComposed(v: unknown): v is ComposedEnv {
+  return typeof v === 'object' && v !== null && (v as { from?: unknown }).from === 'compose';
 }
 
 /**
@@ -31,8 +47,105 @@ export function checkWorkloadWires(workload: AnyComponent, own: OwnEnv, problems
         'connect to a WebService (it has a Service), a resource, or put a Queue between the two.');
     }
   }
+  for (const w of wiresFrom(workload)) if (w.via === 'connect' && w.options !== undefined) checkConnectOptions(w, problems);
   checkWiredEnv(workload, own, problems);
   checkWorkloadWiring(workload, problems);
+  checkEnvReferences(workload, own, problems);
+  checkPlacedOverrides(workload, own, problems);
+}
+
+/** The `env` and `format` options of connect(): a variable prefix, known formats each once, and formats the target can give. */
+function checkConnectOptions(w: Wire, problems: ProblemList): void {
+  const prop = wireProp(w);
+  const { env, format } = w.options!;
+  if (env !== undefined && (typeof env !== 'string' || !PREFIX.test(env))) {
+    problems.add(`${prop}.env`, `${show(env)} is not a variable prefix`,
+      `use letters, digits and '_', not starting with a digit, e.g. ${show(typeof env === 'string' && env ? envPrefix(env) : 'REDIS')}.`);
+  }
+  if (format === undefined) return;
+  const list = wireFormats(w)!;
+  list.forEach((f, i) => {
+    if (!CONNECTION_FORMATS.includes(f)) problems.add(`${prop}.format`, `${show(f)} is not a connection format`, `use one or a list of: ${CONNECTION_FORMATS.join(', ')}.`);
+    else if (list.indexOf(f) !== i) problems.add(`${prop}.format`, `lists ${show(f)} twice`, 'name each format once.');
+  });
+  if (!isResource(w.to)) return;
+  const keys = w.to.connectionKeys;
+  const want = (f: string) => list.includes(f as never);
+  const missing = want('url') && !keys.includes('url') ? 'url' : ['hostport', 'host', 'port'].find((f) => want(f) && !(keys.includes('host') && keys.includes('port')));
+  if (missing) {
+    problems.add(`${prop}.format`, `${show(missing)} asks ${w.to.kind} '${w.to.node.id}' for ${missing === 'url' ? 'a URL' : 'a host and port'}, which its connection does not have (it gives ${keys.join(', ')})`,
+      `leave '${missing}' out (the connection gives ${keys.map((k) => `${wirePrefix(w)}_${k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`).join(', ')}), or build the value with Env.compose from those.`);
+  }
+}
+
+/** One environment's own variables of the main container: name to value and the prop that sets it. */
+function ownVars(own: OwnEnv, env: Environment): Map<string, { readonly value: unknown; readonly prop: string }> {
+  const out = new Map<string, { value: unknown; prop: string }>();
+  for (const [name, value] of Object.entries(own.env ?? {})) out.set(name, { value, prop: `env.${name}` });
+  const o = own.overrides && Object.hasOwn(own.overrides, env.name) ? own.overrides[env.name]?.env : undefined;
+  for (const [name, value] of Object.entries(o ?? {})) out.set(name, { value, prop: `overrides.${env.name}.env.${name}` });
+  return out;
+}
+
+/**
+ * In each environment the workload exists in: its Env.compose values (only
+ * of what it is wired to, only in the main container), and every `$(VAR)`
+ * of its env referring to a variable it defines, without a cycle. A
+ * problem found in every environment is reported once.
+ */
+function checkEnvReferences(workload: AnyComponent, own: OwnEnv, problems: ProblemList): void {
+  for (const [field, list] of [['sidecars', own.sidecars], ['initContainers', own.initContainers]] as const) {
+    (Array.isArray(list) ? list : []).forEach((c, i) => Object.entries(c?.env ?? {}).forEach(([name, v]) => {
+      if (isComposed(v)) problems.add(`${field}[${i}].env.${name}`, 'is an Env.compose value, which only the main container\'s env can hold', 'set it in the workload\'s env, or give the container a literal.');
+    }));
+  }
+  const found = new Map<string, { readonly prop?: string; readonly message: string; readonly fix?: string; readonly envs: string[] }>();
+  const placed = workload.app.environments.filter((e) => workload.placedIn(e));
+  for (const env of placed) {
+    const list = new ProblemList(workload.kind, workload.node.id, workload.displayPath);
+    const mine = ownVars(own, env);
+    const vars: k8s.EnvVar[] = [];
+    for (const [name, { value, prop }] of mine) {
+      if (typeof value === 'string') vars.push({ name, value });
+      else if (isComposed(value)) {
+        checkComposed(workload, prop, value, env, list);
+        vars.push({ name, value: Array.isArray(value.parts) ? composedText(workload, value, env) : '' });
+      } else vars.push({ name, valueFrom: {} });
+    }
+    const byWire = new Map<string, Wire>();
+    for (const w of wiresFrom(workload)) {
+      for (const v of wireEnv(w, env)) {
+        if (mine.has(v.name) || byWire.has(v.name)) continue;
+        byWire.set(v.name, w);
+        vars.push(v);
+      }
+    }
+    // a recipe's identity may add variables only rendering knows: a reference to an unknown name is checked then
+    const identity = [...grantsByRecipe(workload, env).keys()].some((r) => r.identity);
+    const refs = orderEnv(vars).problems.filter((p) => p.kind === 'cycle' || !identity);
+    addReferenceProblems(list, refs, (name) => mine.get(name)?.prop ?? (byWire.has(name) ? wireProp(byWire.get(name)!) : `env.${name}`), vars.map((v) => v.name));
+    for (const p of list.all) {
+      const key = JSON.stringify([p.prop, p.message, p.fix]);
+      const entry = found.get(key) ?? { prop: p.prop, message: p.message, fix: p.fix, envs: [] };
+      entry.envs.push(env.name);
+      found.set(key, entry);
+    }
+  }
+  for (const p of found.values()) {
+    if (p.envs.length === placed.length && !p.prop?.startsWith('overrides.')) problems.add(p.prop, p.message, p.fix);
+    else for (const env of p.envs) problems.add(p.prop, p.message, p.fix, env);
+  }
+}
+
+/** Overrides for an environment the construct does not exist in would never apply. */
+function checkPlacedOverrides(workload: AnyComponent, own: OwnEnv, problems: ProblemList): void {
+  const placed = workload.placedEnvironments;
+  if (!placed || typeof own.overrides !== 'object' || own.overrides === null) return;
+  for (const env of Object.keys(own.overrides)) {
+    if (!workload.app.environmentNames.includes(env) || workload.placedIn(env)) continue;
+    problems.add(`overrides.${env}`, `sets values for environment '${env}', which 'environments' leaves out (${placed.join(', ')}), so they would never apply`,
+      `remove overrides.${env}, or add '${env}' to 'environments'.`, env);
+  }
 }
 
 /**
@@ -50,12 +163,15 @@ function checkWiredEnv(workload: AnyComponent, own: OwnEnv, problems: ProblemLis
     problems.add(prop, message, fix, env);
   };
   for (const env of workload.app.environments) {
+    if (!workload.placedIn(env)) continue;
     const { names, clashes } = wiredEnvNames(workload, env);
     for (const { first, second, names: both } of clashes) {
       const [a, b] = [first.to.node.id, second.to.node.id];
-      const prefix = envPrefix(a);
+      const prefix = wirePrefix(first);
+      const given = first.options?.env !== undefined || second.options?.env !== undefined;
       once(wireProp(second), `gives ${both.join(', ')}, which ${wireLabel(first)} gives too, so one would overwrite the other`,
-        prefix === envPrefix(b) ? `rename '${a}' or '${b}': both ids make the prefix ${prefix}_.` : `rename '${a}' or '${b}' so their variables differ.`);
+        given ? `give the two connections different prefixes: connect(${b}, { env: '...' }).`
+          : prefix === wirePrefix(second) ? `rename '${a}' or '${b}': both ids make the prefix ${prefix}_.` : `rename '${a}' or '${b}' so their variables differ.`);
     }
     const sources: [Readonly<Record<string, unknown>> | undefined, string, string | undefined][] = [
       [own.env, 'env', undefined],

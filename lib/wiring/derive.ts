@@ -1,12 +1,14 @@
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../core/kube';
 import { Construct } from 'constructs';
 import { AnyComponent, RenderContext } from '../core/component';
 import { Environment } from '../core/environment';
 import { Libk8sError, ProblemList, show } from '../core/errors';
 import { policySelector } from '../core/labels';
 import { IDENTITY_SCOPE } from '../core/recipe';
-import type { ConnectionValue, Grant, IdentityBinding, NetworkPeer, Recipe, WorkloadRef } from '../core/recipe';
-import { envPrefix, isResource, Wire, wireProp, wiresFrom, wiresTo } from '../core/wiring';
+import type { Grant, IdentityBinding, NetworkPeer, Recipe, WorkloadRef } from '../core/recipe';
+import { ComposedEnv, isResource, Wire, wirePrefix, wireProp, wiresFrom, wiresTo } from '../core/wiring';
+import { composedText, containerEnv } from './env';
+import { envVar, wireEnv } from './formats';
 
 /**
  * What a workload serves to the workloads that connect to it: its Service
@@ -18,7 +20,7 @@ export interface Served {
   /** The Service port of the main (`http`) port. */
   readonly servicePort: number;
   /** The container ports behind the Service: callers' egress opens their numbers, the peer's ingress their names. */
-  readonly ports: readonly { readonly name?: string; readonly port: number; readonly protocol?: string }[];
+  readonly ports: readonly { readonly name?: string; readonly port: number; readonly protocol?: string; readonly appProtocol?: string }[];
 }
 
 /** A workload that other workloads can `connect()` to (it has a Service). */
@@ -36,39 +38,17 @@ export interface DerivedWiring {
   readonly ingress: k8s.NetworkPolicyIngressRule[];
   /** ServiceAccount annotations and pod labels from cloud identities. */
   readonly identity: Required<Pick<IdentityBinding, 'serviceAccountAnnotations' | 'podLabels'>>;
+  /** The text of an `Env.compose` value of the workload's env in this environment. */
+  compose(value: ComposedEnv): string;
+  /**
+   * The main container's env: its own variables and the wired ones (`env`),
+   * ordered so every `$(VAR)` reference expands; a reference that cannot is
+   * thrown as a problem.
+   */
+  containerEnv(own: readonly k8s.EnvVar[] | undefined): k8s.EnvVar[] | undefined;
 }
 
-/** The environment variable a connection value becomes. */
-export function envVar(name: string, v: ConnectionValue): k8s.EnvVar {
-  return 'secret' in v ? { name, valueFrom: { secretKeyRef: { name: v.secret, key: v.key } } } : { name, value: v.value };
-}
-
-/** The name a connection key of resource `id` becomes: `orders`, `deadLetterUrl` → `ORDERS_DEAD_LETTER_URL`. */
-export function envName(id: string, key: string): string {
-  return `${envPrefix(id)}_${envKey(key)}`;
-}
-
-/** `deadLetterUrl` → `DEAD_LETTER_URL`. */
-function envKey(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
-}
-
-/**
- * The environment variables one wire gives its workload in `env`, in the
- * recipe's key order: a resource's connection values as `<ID>_<KEY>`, a
- * peer's `<ID>_URL`. None where the resource has no recipe there or the
- * peer serves nothing (both are reported by validation).
- */
-export function wireEnv(w: Wire, env: Environment): k8s.EnvVar[] {
-  if (isResource(w.to)) {
-    const resource = w.to;
-    if (!resource.recipe(env)) return [];
-    return Object.entries(resource.connection(env).values).map(([key, v]) => envVar(envName(resource.node.id, key), v));
-  }
-  const served = (w.to as unknown as Partial<ServingWorkload>).served?.(env);
-  if (!served) return [];
-  return [{ name: `${envPrefix(w.to.node.id)}_URL`, value: `http://${served.serviceName}.${env.namespace}.svc:${served.servicePort}` }];
-}
+export { envVar, wireEnv } from './formats';
 
 /** Two wires of one workload that give it variables of the same names in an environment. */
 export interface EnvClash {
@@ -110,7 +90,7 @@ export function wiredEnvNames(c: AnyComponent, env: Environment): { readonly nam
 export function grantsByRecipe(workload: AnyComponent, env: Environment): Map<Recipe, Grant[]> {
   const out = new Map<Recipe, Grant[]>();
   for (const w of wiresFrom(workload)) {
-    if (!isResource(w.to)) continue;
+    if (!isResource(w.to) || !w.to.placedIn(env)) continue;
     const resource = w.to;
     const recipe = resource.recipe(env);
     if (!recipe) continue;
@@ -124,6 +104,7 @@ export function grantsByRecipe(workload: AnyComponent, env: Environment): Map<Re
 /** Problems of a workload's wiring in each environment: a grant no recipe can give an identity for. */
 export function checkWorkloadWiring(workload: AnyComponent, problems: ProblemList): void {
   for (const env of workload.app.environments) {
+    if (!workload.placedIn(env)) continue;
     for (const [recipe, grants] of grantsByRecipe(workload, env)) {
       if (recipe.identity) {
         recipe.checkIdentity?.(workload as AnyComponent & WorkloadRef, grants, env, problems);
@@ -193,7 +174,7 @@ export function deriveWiring(workload: AnyComponent & WorkloadRef, ctx: RenderCo
       : { to: peer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports });
   }
   const ingress: k8s.NetworkPolicyIngressRule[] = [];
-  const callers = wiresTo(workload).filter((w) => w.from !== workload);
+  const callers = wiresTo(workload).filter((w) => w.from !== workload && w.from.placedIn(env));
   const served = (workload as unknown as Partial<ServingWorkload>).served?.(env);
   if (callers.length && served) {
     ingress.push({
@@ -201,11 +182,16 @@ export function deriveWiring(workload: AnyComponent & WorkloadRef, ctx: RenderCo
       ports: served.ports.map((p) => ({ protocol: p.protocol ?? 'TCP', port: p.name ? k8s.IntOrString.fromString(p.name) : k8s.IntOrString.fromNumber(p.port) })),
     });
   }
+  const wired = [...vars.keys()].sort().map((k) => vars.get(k)!);
+  const propOf = (name: string) => own.env?.get(name) ?? (varBy.has(name) ? wireProp(varBy.get(name)!) : `env.${name}`);
   return {
-    env: [...vars.keys()].sort().map((k) => vars.get(k)!),
+    env: wired,
     egress: dedupe(egress),
     ingress,
     identity: { serviceAccountAnnotations: identity.serviceAccountAnnotations, podLabels: identity.podLabels },
+    compose: (value) => composedText(workload, value, env),
+    // the props' variables first, then the wiring's (validation rejects a name in both)
+    containerEnv: (mine) => containerEnv(workload, [...(mine ?? []), ...wired], propOf, env),
   };
 }
 
@@ -264,7 +250,7 @@ function applyIdentities(workload: AnyComponent & WorkloadRef, ctx: RenderContex
       } else if (differs && varBy.has(name)) {
         const w = varBy.get(name)!;
         problems.add(wireProp(w), `gives ${name}, which ${source} sets too, so one would overwrite the other`,
-          `rename '${w.to.node.id}' so its variables do not start with ${envPrefix(w.to.node.id)}_.`, env.name);
+          `rename '${w.to.node.id}'${w.via === 'connect' ? `, or give ${wireProp(w)} another prefix ({ env: '...' }),` : ''} so its variables do not start with ${wirePrefix(w)}_.`, env.name);
       } else if (differs) {
         conflict('environment variable', name, describeValue(v), describeValue(before!), 'a container has one value per variable');
       } else {

@@ -1,4 +1,6 @@
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../core/kube';
+// the published object types name cdk8s-plus-27's classes, as the other objects' types do (workloads/props.ts)
+import type { k8s as plus } from 'cdk8s-plus-27';
 import { RenderContext } from '../core/component';
 import { ProblemList, show } from '../core/errors';
 import { checkBoolean, checkIntRange } from '../core/rules';
@@ -6,7 +8,7 @@ import { PortProps } from '../pod/container';
 import { runJobSpec } from '../pod/controllers';
 import { checkSchedule, checkTimeZone } from './cron-schedule';
 import { checkRunProps, JobBaseProps, RUN_POD, runLimits } from './task';
-import type { Scope } from '../core/component';
+import type { PlacementProps, Scope } from '../core/component';
 import { PodObjects, PodOptions, WorkloadOverrides, Workload } from './workload';
 
 /** The schedule macros Kubernetes documents for a CronJob. */
@@ -45,7 +47,7 @@ export interface CronTaskOverrides extends Pick<WorkloadOverrides, 'image' | 'si
   readonly suspend?: boolean;
 }
 
-export interface CronTaskProps<E extends string = string> extends JobBaseProps {
+export interface CronTaskProps<E extends string = string> extends JobBaseProps, PlacementProps<E> {
   /**
    * When to run, in `timeZone`: a cron expression such as `0 3 * * *` (03:00
    * every day) or a macro such as `@hourly`. Kubernetes' cron parser takes
@@ -101,7 +103,7 @@ export interface CronTaskProps<E extends string = string> extends JobBaseProps {
 /** The objects a CronTask emits in one environment. */
 export interface CronTaskObjects extends PodObjects {
   /** The CronJob that starts each run. */
-  cronJob: k8s.KubeCronJob;
+  cronJob: plus.KubeCronJob;
 }
 
 /** The CronJob controller appends an 11-character suffix to name each Job, whose name is a 63-character label. */

@@ -26,6 +26,72 @@ export interface AutoscaleProps {
    * @default - none
    */
   readonly memoryPercent?: number;
+  /**
+   * Target average cpu use per pod as a quantity (an `AverageValue` target,
+   * e.g. `'500m'`), independent of the request; exclusive with `cpuPercent`.
+   * @default - none
+   * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/#HorizontalPodAutoscalerSpec
+   */
+  readonly cpuAverage?: string;
+  /**
+   * Target average memory use per pod as a quantity (an `AverageValue`
+   * target, e.g. `'400Mi'`); exclusive with `memoryPercent`.
+   * @default - none
+   */
+  readonly memoryAverage?: string;
+}
+
+/**
+ * The preStop hook of the main container: what happens between a pod's
+ * removal from the endpoints and SIGTERM, so load balancers stop sending it
+ * traffic before the process starts shutting down.
+ * - `{ action: 'sleep' }`: the kubelet's sleep action, no binary needed in
+ *   the image (distroless works); Kubernetes 1.30 or later.
+ * - `{ action: 'exec' }`: runs `sleep <seconds>` in the container (any
+ *   version; the image needs a `sleep` binary), or the given `command`.
+ * - `{ action: 'none', reason }`: no hook, and why none is needed (e.g. the
+ *   app keeps serving for a while after SIGTERM).
+ * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-implementations
+ */
+export type PreStopProps =
+  | {
+    readonly action: 'sleep';
+    /** Seconds to pause. @default - the platform's preStopSeconds (5) */
+    readonly seconds?: number;
+  }
+  | {
+    readonly action: 'exec';
+    /** The command to run. @default ['sleep', '<seconds>'] */
+    readonly command?: readonly string[];
+    /**
+     * Seconds the hook takes: the `sleep` pause, or the most a given
+     * command runs (`terminationGracePeriodSeconds` must exceed it).
+     * @default - the platform's preStopSeconds (5)
+     */
+    readonly seconds?: number;
+  }
+  | {
+    readonly action: 'none';
+    /** Why the workload needs no pause, e.g. 'distroless image; the app drains on SIGTERM'. */
+    readonly reason: string;
+  };
+
+/** How a Deployment-based workload (WebService, Worker, QueueWorker) rolls out. */
+export interface RolloutProps {
+  /**
+   * Seconds a new pod must be ready, with no container crashing, before it
+   * counts as available and the rollout moves on.
+   * @default 0
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#min-ready-seconds
+   */
+  readonly minReadySeconds?: number;
+  /**
+   * Seconds a rollout may make no progress before the Deployment reports it
+   * failed (`ProgressDeadlineExceeded`); must exceed `minReadySeconds`.
+   * @default 600 (the API default; not written)
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#progress-deadline-seconds
+   */
+  readonly progressDeadlineSeconds?: number;
 }
 
 /** What may differ per environment. */
@@ -42,6 +108,8 @@ export interface WorkloadOverrides {
   readonly resources?: ResourcesProps;
   /** Merged over the construct's env. @default - the construct's value */
   readonly env?: Readonly<Record<string, EnvValue>>;
+  /** Replaces the construct's preStop (e.g. the sleep action where the cluster is 1.30+). @default - the construct's value */
+  readonly preStop?: PreStopProps;
 }
 
 export interface WorkloadProps {
@@ -95,6 +163,12 @@ export interface WorkloadProps {
    * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/
    */
   readonly terminationGracePeriodSeconds?: number;
+  /**
+   * The preStop hook of the main container (see PreStopProps); not for a
+   * Task or CronTask, which no Service sends traffic to.
+   * @default - the platform's preStopAction ('exec': `sleep <preStopSeconds>`)
+   */
+  readonly preStop?: PreStopProps;
   /** Egress beyond DNS. @default - DNS only */
   readonly egress?: readonly EgressRule[];
 }
@@ -132,6 +206,8 @@ export interface WorkloadObjects extends PodObjects {
   podDisruptionBudget: k8s.KubePodDisruptionBudget;
   /** With `autoscale`. @default - none with a fixed replica count or an external autoscaler */
   horizontalPodAutoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  /** The Prometheus Operator PodMonitor of a workload without a Service that has a metrics port. @default - none without one */
+  podMonitor?: ApiObject;
   [key: string]: ApiObject | undefined;
 }
 

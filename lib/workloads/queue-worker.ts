@@ -6,8 +6,10 @@ import { checkIntRange } from '../core/rules';
 import type { QueueRef } from '../core/recipe';
 import { addWire, isResource } from '../core/wiring';
 import { PortProps } from '../pod/container';
-import type { Scope } from '../core/component';
-import { checkHealth, healthPorts, WorkerBaseProps } from './worker';
+import type { PlacementProps, Scope } from '../core/component';
+import { checkResourceTargets, hasResourceTarget } from './autoscale';
+import { checkHealth, healthPorts, WorkerBaseProps, workerMetrics } from './worker';
+import { checkMetrics, podMonitor } from './monitoring';
 import { AutoscaleProps, Workload, WorkloadObjects, WorkloadOverrides } from './workload';
 
 /** Scaling on queue depth with KEDA. */
@@ -58,6 +60,19 @@ export interface QueueAutoscaleProps extends AutoscaleProps {
    * @default - queue depth only
    */
   readonly memoryPercent?: number;
+  /**
+   * Also scale on average cpu use per pod, a quantity (e.g. `'500m'`; KEDA
+   * `metricType: AverageValue`); exclusive with `cpuPercent`.
+   * @default - queue depth only
+   * @see https://keda.sh/docs/latest/scalers/cpu/
+   */
+  readonly cpuAverage?: string;
+  /**
+   * Also scale on average memory use per pod, a quantity (e.g. `'400Mi'`);
+   * exclusive with `memoryPercent`.
+   * @default - queue depth only
+   */
+  readonly memoryAverage?: string;
 }
 
 /** What may differ per environment for a QueueWorker. */
@@ -66,7 +81,7 @@ export interface QueueWorkerOverrides extends Omit<WorkloadOverrides, 'autoscale
   readonly autoscale?: QueueAutoscaleProps;
 }
 
-export interface QueueWorkerProps<E extends string = string> extends WorkerBaseProps {
+export interface QueueWorkerProps<E extends string = string> extends WorkerBaseProps, PlacementProps<E> {
   /** The queue it consumes: it gets the consume permission and the queue's connection in its environment. */
   readonly queue: QueueRef;
   /**
@@ -119,6 +134,7 @@ export class QueueWorker<E extends string = string> extends Workload<QueueWorker
     const p = this.props;
     if (typeof p !== 'object' || p === null) return;
     checkHealth(problems, p);
+    checkMetrics(problems, p, healthPorts(p), this.app.platform);
     const queue = p.queue as unknown;
     if (queue === undefined || queue === null) {
       problems.add('queue', 'is not set; a QueueWorker consumes a Queue', "pass the queue, e.g. queue: new Queue(app, 'orders'), or use a Worker.");
@@ -129,6 +145,7 @@ export class QueueWorker<E extends string = string> extends Workload<QueueWorker
       return;
     }
     for (const env of this.app.environments) {
+      if (!this.placedIn(env)) continue;
       const recipe = p.queue.recipe(env);
       if (recipe && !recipe.queueScaler) {
         problems.add('queue', `is provisioned by recipe '${recipe.name}' in environment '${env.name}', which gives KEDA no way to read its depth`,
@@ -150,13 +167,12 @@ export class QueueWorker<E extends string = string> extends Workload<QueueWorker
     if (a.activationMessages !== undefined) checkIntRange(problems, `${at}.activationMessages`, a.activationMessages, 0, 100000);
     if (a.cooldownSeconds !== undefined) checkIntRange(problems, `${at}.cooldownSeconds`, a.cooldownSeconds, 0, 86400);
     if (a.pollingSeconds !== undefined) checkIntRange(problems, `${at}.pollingSeconds`, a.pollingSeconds, 1, 3600);
-    if (a.cpuPercent !== undefined) checkIntRange(problems, `${at}.cpuPercent`, a.cpuPercent, 1, 1000);
-    if (a.memoryPercent !== undefined) checkIntRange(problems, `${at}.memoryPercent`, a.memoryPercent, 1, 1000);
+    checkResourceTargets(problems, at, a, env);
     if (a.fallbackReplicas !== undefined && a.fallbackReplicas !== false) {
       if (checkIntRange(problems, `${at}.fallbackReplicas`, a.fallbackReplicas, 1, 1000) && maxOk && a.fallbackReplicas > a.max) {
         problems.add(`${at}.fallbackReplicas`, `${a.fallbackReplicas} is more than max ${a.max}`, `use at most ${a.max}.`, env);
       }
-      if (a.cpuPercent !== undefined || a.memoryPercent !== undefined) {
+      if (hasResourceTarget(a)) {
         problems.add(`${at}.fallbackReplicas`, 'is set together with a cpu or memory trigger, which KEDA rejects (fallback works only with AverageValue metrics)',
           "remove 'fallbackReplicas' or the cpu/memory target.", env);
       }
@@ -167,7 +183,9 @@ export class QueueWorker<E extends string = string> extends Workload<QueueWorker
     const env = ctx.environment;
     const settings = this.settingsFor(env.name);
     const p = settings.props;
-    const objects = this.renderWorkload(ctx, settings, [], this.wiring(ctx), { externalAutoscaler: true }) as QueueWorkerObjects;
+    const { metrics, ingress } = workerMetrics(p, ctx.platform);
+    const objects = this.renderWorkload(ctx, settings, ingress, this.wiring(ctx), { externalAutoscaler: true }) as QueueWorkerObjects;
+    if (metrics) objects.podMonitor = podMonitor(ctx.scope, this.metadata(ctx, p), this.name, metrics, ctx.platform);
     const queue = p.queue;
     const scaler = queue.recipe(env)!.queueScaler!(queue, queue.connection(env), this, env);
     const a: QueueAutoscaleProps = { ...DEFAULT_AUTOSCALE, ...p.autoscale };
@@ -178,9 +196,9 @@ export class QueueWorker<E extends string = string> extends Workload<QueueWorker
       metadata: meta,
       spec: scaler.authentication,
     });
-    const resourceTriggers = ([['cpu', a.cpuPercent], ['memory', a.memoryPercent]] as const)
-      .filter(([, v]) => v !== undefined)
-      .map(([type, v]) => ({ type, metricType: 'Utilization', metadata: { value: String(v) } }));
+    const resourceTriggers = ([['cpu', 'Utilization', a.cpuPercent], ['cpu', 'AverageValue', a.cpuAverage], ['memory', 'Utilization', a.memoryPercent], ['memory', 'AverageValue', a.memoryAverage]] as const)
+      .filter(([, , v]) => v !== undefined)
+      .map(([type, metricType, v]) => ({ type, metricType, metadata: { value: String(v) } }));
     const fallback = a.fallbackReplicas === false || resourceTriggers.length ? undefined : a.fallbackReplicas ?? Math.max(1, a.min);
     objects.scaledObject = new ApiObject(ctx.scope, 'ScaledObject', {
       apiVersion: 'keda.sh/v1alpha1',

@@ -1,9 +1,11 @@
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../core/kube';
+// the published object types name cdk8s-plus-27's classes, as the other objects' types do (workloads/props.ts)
+import type { k8s as plus } from 'cdk8s-plus-27';
 import { RenderContext } from '../core/component';
 import { ProblemList } from '../core/errors';
 import { checkIntRange } from '../core/rules';
 import { ContainerProps, PortProps } from '../pod/container';
-import type { Scope } from '../core/component';
+import type { PlacementProps, Scope } from '../core/component';
 import { runJobSpec } from '../pod/controllers';
 import { PodObjects, PodOptions, Workload, WorkloadOverrides, WorkloadProps } from './workload';
 
@@ -58,7 +60,7 @@ export interface JobBaseProps extends WorkloadProps {
 /** What may differ per environment for a Task: image, size, resources and env. */
 export type TaskOverrides = Pick<WorkloadOverrides, 'image' | 'size' | 'resources' | 'env'>;
 
-export interface TaskProps<E extends string = string> extends JobBaseProps {
+export interface TaskProps<E extends string = string> extends JobBaseProps, PlacementProps<E> {
   /**
    * Seconds a finished Job (and its pods, with their logs) is kept before
    * Kubernetes deletes it.
@@ -73,7 +75,7 @@ export interface TaskProps<E extends string = string> extends JobBaseProps {
 /** The objects a Task emits in one environment. */
 export interface TaskObjects extends PodObjects {
   /** The Job of the run. */
-  job: k8s.KubeJob;
+  job: plus.KubeJob;
 }
 
 /**

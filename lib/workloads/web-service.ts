@@ -1,18 +1,26 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
-import { RenderContext, Scope } from '../core/component';
+import * as k8s from '../core/kube';
+// the published object types name cdk8s-plus-27's classes, as the other objects' types do (workloads/props.ts)
+import type { k8s as plus } from 'cdk8s-plus-27';
+import { PlacementProps, RenderContext, Scope } from '../core/component';
 import { ProblemList, show } from '../core/errors';
 import { Environment } from '../core/environment';
 import { selectorLabels } from '../core/labels';
+import { WiredValue, wiredValue } from '../core/wiring';
 import { Served } from '../wiring/derive';
 import { checkDnsSubdomain, checkList, checkPort, isRecord } from '../core/rules';
 import { checkPortName, PortProps } from '../pod/container';
-import { ScalingProps, Workload, WorkloadObjects, WorkloadOverrides, WorkloadProps } from './workload';
+import { RolloutProps, ScalingProps, Workload, WorkloadObjects, WorkloadOverrides, WorkloadProps } from './workload';
+import { checkIngressProps, IngressProps, peerContext, portsWithIngress, ServicePortProps, serviceSpec } from './ingress';
+import { checkMetrics, MetricsOptions, metricsPort, resolveMetrics, serviceMonitor, withMonitoringIngress } from './monitoring';
+import { declaredIngress } from '../pod/network-policy';
+import { serviceAppProtocol } from '../pod/ports';
+import { checkProtocolProps, checkRouteKind, GrpcRouteMatchProps, grpcRoute, mainPort, mainPortName, ProtocolProps, RouteKind, routeKind } from './protocols';
 
 /** How a WebService is reached from outside the cluster. */
-export interface RouteProps {
+export interface RouteProps extends GrpcRouteMatchProps {
   /**
-   * URL path prefix routed to the service.
+   * URL path prefix routed to the service (an HTTPRoute or Ingress; a GRPCRoute matches `grpcServices` instead).
    * @default '/'
    * @see https://gateway-api.sigs.k8s.io/reference/spec/#httppathmatch
    */
@@ -28,11 +36,12 @@ export interface RouteProps {
    */
   readonly subdomain?: string;
   /**
-   * `httproute` (Gateway API, attached to the platform Gateway's HTTPS
-   * listener) or `ingress` (networking.k8s.io Ingress with cert-manager TLS).
-   * @default 'httproute'
+   * `httproute` or `grpcroute` (Gateway API, attached to the platform
+   * Gateway's HTTPS listener) or `ingress` (networking.k8s.io Ingress with
+   * cert-manager TLS). A GRPCRoute matches gRPC services, not paths.
+   * @default - 'grpcroute' for a gRPC WebService (protocol: 'grpc'), else 'httproute'
    */
-  readonly kind?: 'httproute' | 'ingress';
+  readonly kind?: RouteKind;
 }
 
 /** What may differ per environment for a WebService. */
@@ -41,19 +50,20 @@ export interface WebServiceOverrides extends WorkloadOverrides {
   readonly route?: RouteProps | false;
 }
 
-export interface WebServiceProps<E extends string = string> extends WorkloadProps, ScalingProps {
+export interface WebServiceProps<E extends string = string> extends WorkloadProps, ScalingProps, RolloutProps, IngressProps, MetricsOptions, PlacementProps<E>, ProtocolProps {
   /**
-   * The port the app listens on, named `http`.
+   * The port the app listens on, named after its `protocol` (`http` by
+   * default) unless `portName` names it.
    * @default 8080
    */
   readonly port?: number;
   /**
-   * The Service port the `http` port is exposed on inside the cluster.
+   * The Service port the main port is exposed on inside the cluster.
    * @default 80
    */
   readonly servicePort?: number;
-  /** More ports, exposed on the Service under the same number. @default - none */
-  readonly ports?: readonly PortProps[];
+  /** More ports, exposed on the Service under the same number, each with who may connect to it. @default - none */
+  readonly ports?: readonly ServicePortProps[];
   /**
    * Route from outside the cluster; leave out for an internal service.
    * @default - none (internal: reachable only inside the app)
@@ -72,9 +82,13 @@ interface ServingSettings {
 
 /** The objects a WebService emits in one environment. */
 export interface WebServiceObjects extends WorkloadObjects {
-  service: k8s.KubeService;
+  service: plus.KubeService;
   httpRoute?: ApiObject;
-  ingress?: k8s.KubeIngress;
+  /** With a route of a gRPC WebService. @default - none without one */
+  grpcRoute?: ApiObject;
+  ingress?: plus.KubeIngress;
+  /** With a metrics port (see `metrics`). @default - none without one */
+  serviceMonitor?: ApiObject;
 }
 
 /**
@@ -98,10 +112,19 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
     }));
   }
 
+  /** The Service host (`<name>.<namespace>.svc`), for `Env.compose` in a workload that connects to this one. */
+  public get host(): WiredValue { return wiredValue(this, 'host'); }
+  /** The Service port, for `Env.compose`. */
+  public get port(): WiredValue { return wiredValue(this, 'port'); }
+  /** `host:port` (what a gRPC client dials), for `Env.compose`. */
+  public get hostport(): WiredValue { return wiredValue(this, 'hostport'); }
+  /** `http://host:port`, for `Env.compose`. */
+  public get url(): WiredValue { return wiredValue(this, 'url'); }
+
   /** What workloads that `connect()` to this one reach: the Service and the container ports. */
   public served(env: Environment): Served {
     const s = this.servingIn(env.name);
-    return { serviceName: this.name, servicePort: s.servicePort, ports: s.ports.map((x) => ({ name: x.name, port: x.port, protocol: x.protocol })) };
+    return { serviceName: this.name, servicePort: s.servicePort, ports: s.ports.map((x) => ({ name: x.name, port: x.port, protocol: x.protocol, appProtocol: x.appProtocol })) };
   }
 
   private servingIn(env: string): ServingSettings {
@@ -109,7 +132,7 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
   }
 
   protected ports(p: WebServiceProps<E>): PortProps[] {
-    return [{ name: 'http', port: p.port ?? 8080 }, ...(Array.isArray(p.ports) ? p.ports : [])];
+    return [mainPort(p), ...(Array.isArray(p.ports) ? p.ports : []), ...metricsPort(p)];
   }
 
   protected override validate(problems: ProblemList): void {
@@ -124,7 +147,9 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
     if (typeof p !== 'object' || p === null) return;
     if (p.port !== undefined) checkPort(problems, 'port', p.port);
     if (p.servicePort !== undefined) checkPort(problems, 'servicePort', p.servicePort);
-    const names = new Map<string, string>([['http', `'port' (the main port is always named "http")`]]);
+    checkProtocolProps(problems, p);
+    const main = mainPortName(p);
+    const names = new Map<string, string>([[main, p.portName === undefined ? `'port' (the main port is named ${show(main)} after its protocol)` : `'portName'`]]);
     const numbers = new Map<number, string>([[p.port ?? 8080, p.port === undefined ? `'port' (8080 by default)` : `'port'`]]);
     const ports = checkList(problems, 'ports', p.ports, "[{ name: 'metrics', port: 9090 }]") ? p.ports ?? [] : [];
     for (const [i, x] of ports.entries()) {
@@ -145,6 +170,8 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
       }
     }
     if (p.route) this.checkRoute(problems, 'route', p.route, undefined);
+    checkIngressProps(problems, p, this.app.platform);
+    checkMetrics(problems, p, this.ports(p), this.app.platform);
   }
 
   protected override checkOverride(problems: ProblemList, prefix: string, env: string, o: WebServiceOverrides): void {
@@ -156,12 +183,10 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
     else if (r.path !== undefined) checkRoutePath(problems, `${prop}.path`, r.path);
     if (r.host !== undefined) checkDnsSubdomain(problems, `${prop}.host`, r.host);
     if (r.subdomain !== undefined) checkDnsSubdomain(problems, `${prop}.subdomain`, r.subdomain);
-    if (r.kind !== undefined && r.kind !== 'httproute' && r.kind !== 'ingress') {
-      problems.add(`${prop}.kind`, `${show(r.kind)} is not a route kind`, "use 'httproute' or 'ingress'.");
-    }
+    checkRouteKind(problems, prop, r, this.props.protocol, only);
     if (r.host === undefined) {
       for (const env of this.app.environments) {
-        if (only !== undefined && env.name !== only) continue;
+        if ((only !== undefined && env.name !== only) || !this.placedIn(env)) continue;
         if (only === undefined && this.props.overrides?.[env.name as E]?.route !== undefined) continue;
         if (!env.domain) {
           problems.add(`${prop}.host`, `is not set and environment '${env.name}' has no domain, so the route has no host name`,
@@ -184,16 +209,20 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
     } else if (route) {
       ingress.push({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': platform.gateway.namespace } } }], ports: [ingressPorts[0]] });
     }
+    const metrics = resolveMetrics(p, ports, platform);
+    ingress.push(...declaredIngress(withMonitoringIngress(portsWithIngress(p.ingress, ports, p.service), metrics), peerContext(platform, p.service)));
     const objects = this.renderWorkload(ctx, settings, ingress) as WebServiceObjects;
     const meta = this.metadata(ctx, p);
+    if (metrics) objects.serviceMonitor = serviceMonitor(ctx.scope, meta, this.name, metrics, platform);
 
+    const serviceAnnotations = { ...meta.annotations, ...p.service?.annotations };
     objects.service = new k8s.KubeService(ctx.scope, 'Service', {
-      metadata: meta,
+      metadata: { ...meta, annotations: Object.keys(serviceAnnotations).length ? serviceAnnotations : undefined },
       spec: {
-        type: 'ClusterIP',
+        ...serviceSpec(p.service),
         selector: selectorLabels(this.name),
         ports: ports.map((x, i) => ({
-          name: x.name, protocol: x.protocol ?? 'TCP', port: i === 0 ? servicePort : x.port, targetPort: k8s.IntOrString.fromString(x.name),
+          name: x.name, protocol: x.protocol ?? 'TCP', appProtocol: serviceAppProtocol(x.appProtocol), port: i === 0 ? servicePort : x.port, targetPort: k8s.IntOrString.fromString(x.name),
         })),
       },
     });
@@ -210,6 +239,8 @@ export class WebService<E extends string = string> extends Workload<WebServicePr
             rules: [{ host, http: { paths: [{ path, pathType: 'Prefix', backend: { service: { name: this.name, port: { number: servicePort } } } }] } }],
           },
         });
+      } else if (routeKind(route, p.protocol) === 'grpcroute') {
+        objects.grpcRoute = grpcRoute(ctx.scope, meta, platform, { host, service: this.name, servicePort, grpcServices: route.grpcServices });
       } else {
         objects.httpRoute = new ApiObject(ctx.scope, 'HTTPRoute', {
           apiVersion: 'gateway.networking.k8s.io/v1',

@@ -3,11 +3,16 @@ import { RenderContext } from '../core/component';
 import { ProblemList, show } from '../core/errors';
 import { checkPort } from '../core/rules';
 import { PortProps, ProbesProps } from '../pod/container';
-import type { Scope } from '../core/component';
-import { ScalingProps, Workload, WorkloadObjects, WorkloadOverrides, WorkloadProps } from './workload';
+import type { PlacementProps, Scope } from '../core/component';
+import { RolloutProps, ScalingProps, Workload, WorkloadObjects, WorkloadOverrides, WorkloadProps } from './workload';
+import type * as k8s from '../core/kube';
+import type { Platform } from '../core/platform';
+import { declaredIngress } from '../pod/network-policy';
+import { peerContext } from './ingress';
+import { checkMetrics, MetricsOptions, metricsPort, podMonitor, resolveMetrics, ResolvedMetrics, withMonitoringIngress } from './monitoring';
 
 /** What a Worker and a QueueWorker share beyond WorkloadProps. */
-export interface WorkerBaseProps extends WorkloadProps {
+export interface WorkerBaseProps extends WorkloadProps, RolloutProps, MetricsOptions {
   /**
    * The port the worker serves its health endpoints on (the platform's
    * health paths), named `http`; `false` for a worker with no HTTP server,
@@ -23,7 +28,7 @@ export interface WorkerBaseProps extends WorkloadProps {
   readonly terminationGracePeriodSeconds?: number;
 }
 
-export interface WorkerProps<E extends string = string> extends WorkerBaseProps, ScalingProps {
+export interface WorkerProps<E extends string = string> extends WorkerBaseProps, ScalingProps, PlacementProps<E> {
   /** Values per environment name. @default - none */
   readonly overrides?: { readonly [K in E]?: WorkloadOverrides };
 }
@@ -51,17 +56,31 @@ export class Worker<E extends string = string> extends Workload<WorkerProps<E>, 
 
   protected override validate(problems: ProblemList): void {
     super.validate(problems);
-    if (typeof this.props === 'object' && this.props !== null) checkHealth(problems, this.props);
+    if (typeof this.props === 'object' && this.props !== null) {
+      checkHealth(problems, this.props);
+      checkMetrics(problems, this.props, healthPorts(this.props), this.app.platform);
+    }
   }
 
   protected render(ctx: RenderContext): WorkloadObjects {
-    return this.renderWorkload(ctx, this.settingsFor(ctx.environment.name), []);
+    const settings = this.settingsFor(ctx.environment.name);
+    const { metrics, ingress } = workerMetrics(settings.props, ctx.platform);
+    const objects = this.renderWorkload(ctx, settings, ingress);
+    if (metrics) objects.podMonitor = podMonitor(ctx.scope, this.metadata(ctx, settings.props), this.name, metrics, ctx.platform);
+    return objects;
   }
 }
 
-/** The health port as the main container's only port. */
+/** The main container's ports: the health port, and the metrics port a numeric `metrics.port` declares. */
 export function healthPorts(p: WorkerBaseProps): PortProps[] {
-  return p.healthPort === false ? [] : [{ name: 'http', port: p.healthPort ?? 8080 }];
+  return [...(p.healthPort === false ? [] : [{ name: 'http', port: p.healthPort ?? 8080 }]), ...metricsPort(p)];
+}
+
+/** A worker's scrape (a PodMonitor, as it has no Service) and the ingress it needs: Prometheus on the metrics port. */
+export function workerMetrics(p: WorkerBaseProps, platform: Platform): { metrics?: ResolvedMetrics; ingress: k8s.NetworkPolicyIngressRule[] } {
+  const ports = healthPorts(p);
+  const metrics = resolveMetrics(p, ports, platform);
+  return { metrics, ingress: declaredIngress(withMonitoringIngress(ports, metrics), peerContext(platform, undefined)) };
 }
 
 /** A worker without a health port needs exec probes (or none, where a probe may be turned off). */
@@ -71,6 +90,8 @@ export function checkHealth(problems: ProblemList, p: WorkerBaseProps): void {
     for (const kind of ['startup', 'readiness', 'liveness'] as const) {
       const probe = probes[kind];
       if (probe === false) continue;
+      // a startup probe left out follows the readiness probe, an exec one too
+      if (kind === 'startup' && probe === undefined && probes.readiness?.type === 'exec') continue;
       if (!probe || probe.type !== 'exec') {
         problems.add(`probes.${kind}`, `is ${probe ? `a ${show(probe.type ?? 'http')} probe` : 'the default HTTP probe'}, but 'healthPort' is false, so there is no port to probe`,
           `give an exec probe, e.g. probes: { ${kind}: { type: 'exec', command: ['/app/healthcheck'] } }, or set 'healthPort'.`);

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../core/kube';
 import { IConstruct } from 'constructs';
 import { AnyComponent, Component, RenderContext } from '../core/component';
 import { ProblemList, show } from '../core/errors';
@@ -9,17 +9,17 @@ import type { Access } from '../core/recipe';
 import {
   ANNOTATIONS_MAX_BYTES, annotationsBytes, checkAnnotationsSize, checkDnsLabel, checkImage, checkIntRange, checkMetadataMaps, checkRecord, isRecord, parseImage,
 } from '../core/rules';
-import { addWire, isResource } from '../core/wiring';
+import { addWire, ConnectOptions, isResource } from '../core/wiring';
 import { checkPodNetworkAndMounts, checkPodParts, CONFIG_VOLUME } from '../pod/checks';
 import { checkCommandArgs, checkEnv, checkProbes, checkResources, checkSize, ContainerProps, envVars, PortProps, resolveResources } from '../pod/container';
-import { probe } from '../pod/probes';
-import {
-  goldenHorizontalPodAutoscaler, goldenPodDisruptionBudget, goldenServiceAccount, patchPreStop, podController, preStopPause,
-} from '../pod/controllers';
+import { containerProbes, sidecarProbes } from '../pod/probes';
+import { goldenHorizontalPodAutoscaler, goldenPodDisruptionBudget, goldenServiceAccount, nativeSidecar, patchPreStop, podController, PreStopHook, preStopLifecycle } from '../pod/controllers';
 import { goldenNetworkPolicy } from '../pod/network-policy';
 import { goldenContainer, goldenPodSpec, tmpMount, tmpVolume } from '../pod/template';
 import { checkWorkloadWires } from '../wiring/checks';
 import { deriveWiring, DerivedWiring } from '../wiring/derive';
+import { checkResourceTargets, withDefaultTarget } from './autoscale';
+import { checkLifecycle, resolvePreStop, rolloutOf } from './lifecycle';
 import { AutoscaleProps, PodObjects, PodOptions, RenderedPod, ScalingProps, WorkloadObjects, WorkloadOverrides, WorkloadProps } from './props';
 
 export * from './props';
@@ -38,8 +38,10 @@ export interface PodSettings<P> {
   readonly configMountPath?: string;
   /** The fixed replica count; undefined when an autoscaler owns it. */
   readonly replicas?: number;
-  /** The HPA's targets (cpu 70 % when neither cpu nor memory is given); undefined without `autoscale`. */
+  /** The HPA's targets (cpu 70 % when no target is given); undefined without `autoscale`. */
   readonly autoscale?: AutoscaleProps;
+  /** The main container's preStop hook; undefined for a run or `{ action: 'none' }`. */
+  readonly preStop?: PreStopHook;
 }
 
 /**
@@ -56,7 +58,7 @@ export abstract class Workload<P extends AnyWorkloadProps, O extends PodObjects>
   protected readonly settings: ReadonlyMap<string, PodSettings<P>>;
 
   protected constructor(scope: IConstruct, id: string, props: P) {
-    super(scope, id);
+    super(scope, id, (props as { readonly environments?: unknown } | undefined)?.environments);
     this.props = props;
     this.settings = new Map(this.app.environmentNames.map((env) => [env, this.resolve(this.effective(env))]));
   }
@@ -89,7 +91,8 @@ export abstract class Workload<P extends AnyWorkloadProps, O extends PodObjects>
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? this.defaultGracePeriod,
       configMountPath: props.config ? props.config.mountPath ?? `/etc/${String(this.name)}` : undefined,
       replicas: a || !this.scales ? undefined : props.replicas ?? 2,
-      autoscale: a && { ...a, cpuPercent: a.cpuPercent ?? (a.memoryPercent === undefined ? 70 : undefined) },
+      autoscale: a && withDefaultTarget(a),
+      preStop: this.podOptions.preStop === false ? undefined : resolvePreStop(props.preStop, this.app.platform),
     };
   }
 
@@ -113,21 +116,17 @@ export abstract class Workload<P extends AnyWorkloadProps, O extends PodObjects>
     if (this.scales) this.checkScaling(problems, p, '', undefined);
     // a port that is not an object is reported by the subclass's own port checks
     const ports = this.ports(p).filter(isRecord);
-    const names = new Set(ports.map((x) => x.name));
-    if (this.podOptions.probes !== false) checkProbes(problems, 'probes', p.probes, names, new Set(ports.map((x) => x.port)));
+    if (this.podOptions.probes !== false) checkProbes(problems, 'probes', p.probes, { main: ports[0], ports });
     checkPodParts(problems, p, this.name, platform);
-    const grace = p.terminationGracePeriodSeconds;
-    if (grace !== undefined && checkIntRange(problems, 'terminationGracePeriodSeconds', grace, 0, 86400) && this.podOptions.preStop !== false && grace <= platform.preStopSeconds) {
-      problems.add('terminationGracePeriodSeconds', `${grace} is not longer than the preStop pause of ${platform.preStopSeconds} s, so in-flight requests are cut off`,
-        `use more than ${platform.preStopSeconds}, e.g. 30.`);
-    }
+    checkLifecycle(problems, { props: p, preStop: this.podOptions.preStop !== false, deployment: this.scales, kind: this.kind, platform, environments: this.app.environments.filter((e) => this.placedIn(e)),
+      override: (env) => overrideOf(p, env), settings: (env) => this.settingsFor(env) });
     checkPodNetworkAndMounts(problems, p, this.name);
     checkMetadataMaps(problems, 'labels', p.labels, p.annotations);
     checkMetadataMaps(problems, 'podAnnotations', undefined, p.podAnnotations, 'podAnnotations');
     checkMetadataMaps(problems, 'serviceAccountAnnotations', undefined, p.serviceAccountAnnotations, 'serviceAccountAnnotations');
     this.checkAnnotationSizes(problems, p);
     this.checkOverrides(problems);
-    checkWorkloadWires(this, { env: p.env, overrides: p.overrides }, problems);
+    checkWorkloadWires(this, p, problems);
   }
 
   /**
@@ -195,8 +194,7 @@ export abstract class Workload<P extends AnyWorkloadProps, O extends PodObjects>
       } else if (minOk && maxOk && a.min === a.max) {
         problems.add(`${prefix}autoscale`, `min and max are both ${a.min}, so nothing scales`, `use replicas: ${a.min} instead, or raise max above ${a.min}.`, env);
       }
-      if (a.cpuPercent !== undefined) checkIntRange(problems, `${prefix}autoscale.cpuPercent`, a.cpuPercent, 1, 1000);
-      if (a.memoryPercent !== undefined) checkIntRange(problems, `${prefix}autoscale.memoryPercent`, a.memoryPercent, 1, 1000);
+      checkResourceTargets(problems, `${prefix}autoscale`, a, env);
     }
   }
 
@@ -253,21 +251,21 @@ export abstract class Workload<P extends AnyWorkloadProps, O extends PodObjects>
     }
 
     const ports = this.ports(p);
-    const primary = ports[0]?.port;
     const main: k8s.Container = {
       ...goldenContainer({ ...p, name: this.name, ports, size: s.size, mounts }, platform),
-      env: mergeEnv(envVars(p.env), wiring.env),
-      ...(options.probes === false ? {} : {
-        startupProbe: p.probes?.startup === false ? undefined : probe('startup', p.probes?.startup, platform, primary),
-        readinessProbe: probe('readiness', p.probes?.readiness, platform, primary),
-        livenessProbe: p.probes?.liveness === false ? undefined : probe('liveness', p.probes?.liveness, platform, primary),
-      }),
+      env: wiring.containerEnv(envVars(p.env, wiring.compose)),
+      // probes default to the main port in its protocol; startup follows readiness unless given
+      ...(options.probes === false ? {} : containerProbes(p.probes, platform, { main: ports[0], ports })),
       // the sleep action is newer than the typed 1.27 objects; patchPreStop() swaps it in
-      lifecycle: options.preStop === false ? undefined : preStopPause(platform),
+      lifecycle: preStopLifecycle(s.preStop),
     };
     const extra = (c: ContainerProps): k8s.Container => goldenContainer({
       ...c, size: c.size ?? 'nano', mounts: [tmpMount(), ...(c.mounts ?? []).map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: m.readOnly }))],
     }, platform);
+    const sidecar = (c: ContainerProps): k8s.Container => ({
+      ...extra(c),
+      ...sidecarProbes(c.probes, c.ports, platform),
+    });
 
     const spec = goldenPodSpec({
       serviceAccountName: this.name,
@@ -276,13 +274,8 @@ export abstract class Workload<P extends AnyWorkloadProps, O extends PodObjects>
       restartPolicy: options.restartPolicy,
       terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
       spread: options.spread,
-      initContainers: (p.initContainers ?? []).map(extra),
-      containers: [main, ...(p.sidecars ?? []).map((c): k8s.Container => ({
-        ...extra(c),
-        startupProbe: c.probes?.startup && probe('startup', c.probes.startup, platform, c.ports?.[0]?.port),
-        readinessProbe: c.probes?.readiness && probe('readiness', c.probes.readiness, platform, c.ports?.[0]?.port),
-        livenessProbe: c.probes?.liveness && probe('liveness', c.probes.liveness, platform, c.ports?.[0]?.port),
-      }))],
+      initContainers: [...(p.sidecars ?? []).filter((c) => c.native === true).map((c) => nativeSidecar(sidecar(c))), ...(p.initContainers ?? []).map(extra)],
+      containers: [main, ...(p.sidecars ?? []).filter((c) => c.native !== true).map(sidecar)],
       volumes,
     }, platform);
 
@@ -325,9 +318,9 @@ export abstract class Workload<P extends AnyWorkloadProps, O extends PodObjects>
     const selector = selectorLabels(this.name);
     const { serviceAccount, configMap, template } = this.renderPod(ctx, s, wiring, 'Deployment');
     const deployment = podController(ctx.scope, {
-      kind: 'Deployment', metadata: meta, selector, template, replicas: options.externalAutoscaler ? undefined : s.replicas,
+      kind: 'Deployment', metadata: meta, selector, template, replicas: options.externalAutoscaler ? undefined : s.replicas, ...rolloutOf(s.props),
     }) as k8s.KubeDeployment;
-    patchPreStop(deployment, '/spec/template/spec', ctx.platform);
+    patchPreStop(deployment, '/spec/template/spec', s.preStop);
     const podDisruptionBudget = goldenPodDisruptionBudget(ctx.scope, meta, selector);
     const horizontalPodAutoscaler = s.autoscale && !options.externalAutoscaler
       ? goldenHorizontalPodAutoscaler(ctx.scope, meta, { kind: 'Deployment', name: this.name }, s.autoscale)
@@ -369,13 +362,13 @@ export abstract class Workload<P extends AnyWorkloadProps, O extends PodObjects>
    *
    * - `connect(db)` (Postgres, Redis): address and credentials, network path.
    * - `connect(bucket)`: read and write on its objects; `{ access: 'read' }` for read only.
-   * - `connect(webService)`: `<ID>_URL` and the network path both ways.
+   * - `connect(webService)`: `<ID>_URL` (or `{ format: 'hostport' }`, `['host', 'port']`, see ConnectOptions) and the network path both ways.
    * - a Queue: use `sendTo(queue)`, or a QueueWorker to consume it.
    */
-  public connect(target: AnyComponent, options: { readonly access?: 'read' | 'readwrite' } = {}): this {
+  public connect(target: AnyComponent, options: ConnectOptions = {}): this {
     const type = isResource(target) ? target.resourceType : undefined;
     const access: Access = type === 'bucket' ? options.access ?? 'readwrite' : type === 'queue' ? 'consume' : 'connect';
-    addWire(this, target, access, 'connect');
+    addWire(this, target, access, 'connect', options);
     return this;
   }
 
@@ -390,10 +383,4 @@ export abstract class Workload<P extends AnyWorkloadProps, O extends PodObjects>
 function overrideOf(props: AnyWorkloadProps | undefined, env: string): WorkloadOverrides | undefined {
   const overrides = props?.overrides;
   return isRecord(overrides) && Object.hasOwn(overrides, env) ? overrides[env] : undefined;
-}
-
-/** The props' variables then the wiring's (validation rejects a name in both). */
-function mergeEnv(own: k8s.EnvVar[] | undefined, wired: readonly k8s.EnvVar[]): k8s.EnvVar[] | undefined {
-  const all = [...(own ?? []), ...wired];
-  return all.length ? all : undefined;
 }

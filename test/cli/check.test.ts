@@ -7,6 +7,7 @@ import addFormats from 'ajv-formats';
 import { CheckOptions, collectFiles, runCheck } from '../../lib/cli/check';
 import { parseManifests, readManifests } from '../../lib/guardrails/manifests';
 import { main } from '../../lib/cli/main';
+import { formatJson, formatSarif, Guardrails } from 'libk8s';
 import { TEST_RULES } from '../guardrails/reporters/support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -86,8 +87,14 @@ describe('libk8s check: reading manifests', () => {
     const waivers = [{ rule: 'acme/min-replicas', reason: 'a singleton by design' }];
     const r = await check(['bad.yaml'], { check: { guardrails: { packs: [], rules: TEST_RULES, waivers }, builtins: [] } });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('waived error: a singleton by design');
+    // one line per waived rule by default; --verbose lists each with its reason
+    expect(r.stdout).not.toContain('waived error: a singleton by design');
+    expect(r.stdout).toMatch(/\n {2}waived {2}acme\/min-replicas {2}2 findings {2}"a singleton by design"\nlibk8s check --verbose lists each waived finding\.\n/);
     expect(r.stdout.split('\n').pop()).toBe('0 errors, 1 warning, 0 info, 2 waived; 2 objects checked');
+    const verbose = await check(['bad.yaml', '--verbose'], { check: { guardrails: { packs: [], rules: TEST_RULES, waivers }, builtins: [] } });
+    expect(verbose.code).toBe(0);
+    expect(verbose.stdout).toContain('waived error: a singleton by design');
+    expect(verbose.stdout).not.toContain('--verbose lists');
   });
 
   test('malformed YAML exits 1 naming the file, line and column; the documents before it are still checked', async () => {
@@ -315,6 +322,26 @@ describe('libk8s check: formats and output', () => {
     expect(run.invocations[0].toolExecutionNotifications[0]).toMatchObject({
       level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: 'malformed.yaml' }, region: { startLine: 13, startColumn: 1 } } }],
     });
+  });
+
+  test('json and sarif are written in blocks as they are made: the same bytes on stdout and in a file, the text formatJson and formatSarif make', async () => {
+    const dir = tmp();
+    for (const format of ['json', 'sarif'] as const) {
+      const out = path.join(dir, `check.${format}`);
+      const printed = await check(['bad.yaml', 'values.yaml', 'malformed.yaml', '--format', format]);
+      const written = await check(['bad.yaml', 'values.yaml', 'malformed.yaml', '--format', format, '--output', out]);
+      expect(written.code).toBe(printed.code);
+      const text = fs.readFileSync(out, 'utf8');
+      // io.out adds the newline of each block it is given
+      expect(`${printed.stdout}\n`).toBe(text);
+      // the files in the order the CLI reads them: sorted
+      const files = ['bad.yaml', 'malformed.yaml', 'values.yaml'];
+      const subjects = files.flatMap((f) => readManifests(path.join(DIR, f), f).subjects);
+      const engine = new Guardrails(OWN_RULES.guardrails, []);
+      const report = engine.check(subjects);
+      const errors = files.flatMap((f) => readManifests(path.join(DIR, f), f).errors);
+      expect(text).toBe(format === 'json' ? formatJson(report, { errors, cwd: DIR }) : formatSarif(report, { rules: engine.known, errors, cwd: DIR }));
+    }
   });
 
   test('colours only when the terminal takes them, never in a file', async () => {

@@ -135,6 +135,6 @@ describe('an async program', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^shop prod: 6 objects/m);
-    expect(fs.existsSync(path.join(out, 'prod', 'shop', 'storefront', 'deployment.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(out, 'prod', 'shop', 'storefront.yaml'))).toBe(true);
   });
 });

@@ -4,6 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../lib/cli/main';
 import { fill } from '../../lib/cli/init';
+import { stringify } from 'yaml';
+import { readObject } from '../support/layout';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PLATFORM = path.join(ROOT, 'examples', 'platform-team');
@@ -149,7 +151,7 @@ describe('libk8s init --platform', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^billing dev: \d+ objects.*\nbilling staging: .*\nbilling prod: /);
-    const deployment = fs.readFileSync(path.join(dir, 'dist', 'prod', 'billing', 'billing', 'deployment.yaml'), 'utf8');
+    const deployment = stringify(readObject(path.join(dir, 'dist', 'prod', 'billing'), 'billing/deployment.yaml'));
     expect(deployment).toContain('image: registry.acme.example/payments/billing:0.1.0');
     expect(deployment).toContain('namespace: billing\n');
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')).findings).toEqual([]);

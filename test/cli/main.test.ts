@@ -84,11 +84,14 @@ describe('synth', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^shop dev: 6 objects, 7 files, [\d.]+ KiB -> .*dev\/shop \(\d+ ms\)$/);
-    expect(lines[1]).toMatch(/^shop prod: 6 objects, 7 files, [\d.]+ KiB -> .*prod\/shop \(\d+ ms\)$/);
+    // the default layout: one multi-document file per construct, and the kustomization
+    expect(lines[0]).toMatch(/^shop dev: 6 objects, 2 files, [\d.]+ KiB -> .*dev\/shop \(\d+ ms\)$/);
+    expect(lines[1]).toMatch(/^shop prod: 6 objects, 2 files, [\d.]+ KiB -> .*prod\/shop \(\d+ ms\)$/);
     expect(lines[2]).toMatch(/^synthesized in \d+\.\d\d s$/);
-    expect(fs.existsSync(path.join(out, 'dev/shop/storefront/deployment.yaml'))).toBe(true);
-    expect(fs.existsSync(path.join(out, 'prod/shop/storefront/httproute.yaml'))).toBe(true);
+    expect(fs.readdirSync(path.join(out, 'dev', 'shop')).sort()).toEqual(['kustomization.yaml', 'storefront.yaml']);
+    const kinds = fs.readFileSync(path.join(out, 'prod/shop/storefront.yaml'), 'utf8').match(/^kind: \w+$/gm);
+    expect(kinds).toEqual(expect.arrayContaining(['kind: Deployment', 'kind: Service', 'kind: HTTPRoute']));
+    expect(kinds).toHaveLength(6);
   });
 
   test('--env limits the output to the named environments', () => {
@@ -132,17 +135,20 @@ describe('synth', () => {
     const r = cli(['synth'], project);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(fs.existsSync(path.join(project, 'dist/prod/shop/storefront/service.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(project, 'dist/prod/shop/storefront.yaml'))).toBe(true);
   });
 });
 
 describe('synth --layout', () => {
-  test('construct writes one file per construct', () => {
+  test('object writes one file per object, listed in the kustomization', () => {
     const out = tmp();
-    const r = cli(['synth', path.join(FIXTURES, 'valid.ts'), '--out', out, '--layout', 'construct']);
+    const r = cli(['synth', path.join(FIXTURES, 'valid.ts'), '--out', out, '--layout', 'object']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('shop prod: 6 objects, 2 files');
-    expect(fs.readdirSync(path.join(out, 'prod', 'shop')).sort()).toEqual(['kustomization.yaml', 'storefront.yaml']);
+    expect(r.stdout).toContain('shop prod: 6 objects, 7 files');
+    expect(fs.readdirSync(path.join(out, 'prod', 'shop')).sort()).toEqual(['kustomization.yaml', 'storefront']);
+    expect(fs.existsSync(path.join(out, 'dev/shop/storefront/deployment.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(out, 'prod/shop/storefront/httproute.yaml'))).toBe(true);
+    expect(fs.readFileSync(path.join(out, 'prod/shop/kustomization.yaml'), 'utf8')).toContain('  - storefront/deployment.yaml\n');
   });
 
   test('an unknown layout is a usage error', async () => {

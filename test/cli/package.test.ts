@@ -46,8 +46,8 @@ describe('the published package', () => {
     const r = spawnSync(process.execPath, [path.join(project, 'node_modules', 'libk8s', 'bin', 'libk8s.js'), 'synth'], { cwd: project, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('shop prod: 6 objects, 7 files');
-    expect(fs.readFileSync(path.join(project, 'dist', 'prod', 'shop', 'storefront', 'deployment.yaml'), 'utf8')).toContain('image: ghcr.io/acme/storefront:1.4.2');
+    expect(r.stdout).toContain('shop prod: 6 objects, 2 files');
+    expect(fs.readFileSync(path.join(project, 'dist', 'prod', 'shop', 'storefront.yaml'), 'utf8')).toContain('image: ghcr.io/acme/storefront:1.4.2');
   });
 
   test('the package resolves by name through its exports map', () => {

@@ -29,9 +29,9 @@ function lineOf(id: string): number {
 }
 
 describe('libk8s synth reports its guardrails findings', () => {
-  test('a refused synth prints the table of findings, exits 1 and writes nothing', () => {
+  test('a refused synth prints the table of findings (--verbose: each waived one too), exits 1 and writes nothing', () => {
     const out = tmp();
-    const r = synth(['--out', out]);
+    const r = synth(['--out', out, '--verbose']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trimEnd().split('\n');
@@ -61,11 +61,19 @@ describe('libk8s synth reports its guardrails findings', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^shop dev: 10 objects/);
     const lines = r.stderr.trimEnd().split('\n');
+    // by default a waived finding is one line per rule, after the rows
     expect(lines[0]).toBe('shop/api (WebService)');
     expect(lines).toContain(`  warning  acme/deploy-note   Deployment/storefront  dev,prod  ${AT}:${lineOf('storefront')}  (polaris: acmeDeployNote)`);
-    expect(lines).toContain('           waived warning: the API is noted in its own repository');
+    expect(lines).not.toContain('           waived warning: the API is noted in its own repository');
+    const at = lines.indexOf('Waived: 2 findings of 1 rule');
+    expect(lines.slice(at, at + 4)).toEqual([
+      'Waived: 2 findings of 1 rule',
+      '  waived  acme/deploy-note  2 findings  "the API is noted in its own repository"',
+      'libk8s synth --verbose lists each waived finding.',
+      '',
+    ]);
     expect(lines[lines.length - 1]).toMatch(/^0 errors, 6 warnings, 0 info, 2 waived; 20 objects checked/);
-    expect(fs.existsSync(path.join(out, 'prod', 'shop', 'storefront', 'deployment.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(out, 'prod', 'shop', 'storefront.yaml'))).toBe(true);
   });
 
   test('--guardrails warn writes despite errors and reports them', () => {

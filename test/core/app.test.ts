@@ -24,9 +24,9 @@ describe('App', () => {
     const app = new App({ name: 'shop', team: 'commerce', environments: { dev: {}, staging: { domain: 'staging.shop.example.com' }, prod: { namespace: 'shop' } } });
     expect(app.environmentNames).toEqual(['dev', 'staging', 'prod']);
     expect(app.environments).toEqual([
-      { name: 'dev', namespace: 'shop-dev', domain: undefined, labels: {}, annotations: {}, recipes: 'in-cluster', production: false },
-      { name: 'staging', namespace: 'shop-staging', domain: 'staging.shop.example.com', labels: {}, annotations: {}, recipes: 'crossplane-aws', production: false },
-      { name: 'prod', namespace: 'shop', domain: undefined, labels: {}, annotations: {}, recipes: 'crossplane-aws', production: true },
+      { name: 'dev', namespace: 'shop-dev', domain: undefined, labels: {}, annotations: {}, recipes: 'in-cluster', production: false, kubernetesVersion: '1.27' },
+      { name: 'staging', namespace: 'shop-staging', domain: 'staging.shop.example.com', labels: {}, annotations: {}, recipes: 'crossplane-aws', production: false, kubernetesVersion: '1.27' },
+      { name: 'prod', namespace: 'shop', domain: undefined, labels: {}, annotations: {}, recipes: 'crossplane-aws', production: true, kubernetesVersion: '1.27' },
     ]);
     expect(app.environment('staging')?.namespace).toBe('shop-staging');
     expect(app.environment('qa')).toBeUndefined();

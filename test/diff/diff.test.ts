@@ -32,7 +32,7 @@ describe('libk8s diff on synthesized programs', () => {
     expect(prod.counts).toMatchObject({ changed: 6, added: 0, removed: 0, renamed: 0 });
     expect(prod.objects.map((o) => o.kind)).toEqual(['Deployment', 'HTTPRoute', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
     const [deployment] = prod.objects;
-    expect(deployment).toMatchObject({ status: 'changed', kind: 'Deployment', name: 'api', group: 'apps', namespace: 'shop', file: 'shop/api/deployment.yaml' });
+    expect(deployment).toMatchObject({ status: 'changed', kind: 'Deployment', name: 'api', group: 'apps', namespace: 'shop', file: 'shop/api.yaml' });
     expect(deployment.fields).toContainEqual({
       path: 'spec.template.spec.containers[name=api].image', change: 'changed', old: 'ghcr.io/acme/api:1.4.2', new: 'ghcr.io/acme/api:1.5.0',
     });
@@ -59,7 +59,7 @@ describe('libk8s diff on synthesized programs', () => {
     const prod = result.environments[1];
     expect(prod.objects.filter((o) => o.status === 'removed').map((o) => `${o.kind}/${o.name}`)).toEqual(['HTTPRoute/api']);
     const removed = prod.objects.find((o) => o.kind === 'HTTPRoute')!;
-    expect(removed).toMatchObject({ group: 'gateway.networking.k8s.io', file: 'shop/api/httproute.yaml', fields: [] });
+    expect(removed).toMatchObject({ group: 'gateway.networking.k8s.io', file: 'shop/api.yaml', fields: [] });
     expect(formatDiffText(result)).toContain('  - HTTPRoute api');
   });
 
@@ -134,7 +134,7 @@ describe('libk8s diff on synthesized programs', () => {
   test('a rename with a changed image keeps the field change', () => {
     const result = diffEnvironments(base, sets({ apiName: 'api-v2', apiImage: 'ghcr.io/acme/api:1.5.0' }));
     const d = result.environments[1].objects.find((o) => o.kind === 'Deployment')!;
-    expect(d).toMatchObject({ status: 'renamed', previousName: 'api', name: 'api-v2', previousFile: 'shop/api/deployment.yaml', file: 'shop/api-v2/deployment.yaml' });
+    expect(d).toMatchObject({ status: 'renamed', previousName: 'api', name: 'api-v2', previousFile: 'shop/api.yaml', file: 'shop/api-v2.yaml' });
     expect(d.fields).toContainEqual({ path: 'spec.template.spec.containers[name=api-v2].image', change: 'changed', old: 'ghcr.io/acme/api:1.4.2', new: 'ghcr.io/acme/api:1.5.0' });
   });
 
@@ -153,9 +153,15 @@ describe('libk8s diff on synthesized programs', () => {
     expect(formatDiffText(onlyAfter)).toContain(`prod: 0 changed, ${base[1].objects.length} added, 0 removed (0 unchanged, new environment)`);
   });
 
-  test('the construct layout names other files but the same objects: no change', () => {
-    const result = diffEnvironments(base, fromRendered(render(), { layout: 'construct' }));
-    expect(result.changed).toBe(false);
+  test('the object layout names other files but the same objects: no change, each object still reviewed on its own', () => {
+    const perObject = fromRendered(render(), { layout: 'object' });
+    expect(perObject[1].objects.find((o) => o.manifest.kind === 'Deployment')!.file).toBe('shop/api/deployment.yaml');
+    expect(diffEnvironments(base, perObject).changed).toBe(false);
+    // a layout switch (object -> construct) with an image bump: the changed objects one by one, each with its new file and its old one
+    const result = diffEnvironments(perObject, sets({ apiImage: 'ghcr.io/acme/api:1.5.0' }));
+    const d = result.environments[1].objects.find((o) => o.kind === 'Deployment')!;
+    expect(d).toMatchObject({ status: 'changed', file: 'shop/api.yaml', previousFile: 'shop/api/deployment.yaml' });
+    expect(d.fields).toContainEqual({ path: 'spec.template.spec.containers[name=api].image', change: 'changed', old: 'ghcr.io/acme/api:1.4.2', new: 'ghcr.io/acme/api:1.5.0' });
   });
 
   test('json: the documented shape', () => {

@@ -8,7 +8,7 @@ import { serializeEnvironment } from '../../lib/synth/serialize';
 import { shop } from './support';
 
 /** Writes an app's output as `libk8s synth` lays it out: `<out>/<env>/<app>/…`, plus a kustomization.yaml. */
-function writeOutput(out: string, app: ReturnType<typeof shop>, layout: 'object' | 'construct' = 'object'): void {
+function writeOutput(out: string, app: ReturnType<typeof shop>, layout: 'object' | 'construct' = 'construct'): void {
   fs.rmSync(out, { recursive: true, force: true });
   for (const r of app.render()) {
     const dir = path.join(out, r.environment.name, String(app.name));
@@ -56,7 +56,7 @@ describe('readGitTree and readOutputTree', () => {
     const before = readGitTree(repo, 'HEAD~1', 'dist');
     expect(git(repo, 'status', '--porcelain')).toBe(status);
     expect(before.map((s) => s.environment)).toEqual(['dev', 'prod']);
-    expect(before[1].objects.map((o) => o.file)).toContain('shop/api/deployment.yaml');
+    expect(before[1].objects.filter((o) => o.file === 'shop/api.yaml').map((o) => o.manifest.kind)).toContain('Deployment');
     expect(before.flatMap((s) => s.objects).some((o) => o.manifest.kind === 'Kustomization')).toBe(false);
 
     const result = diffEnvironments(before, readOutputTree(path.join(repo, 'dist')));
@@ -70,18 +70,19 @@ describe('readGitTree and readOutputTree', () => {
     const v2 = fromRendered(shop({ apiImage: 'ghcr.io/acme/api:1.5.0', worker: true }).render());
     expect(diffEnvironments(readGitTree(repo, 'HEAD', 'dist'), v2).changed).toBe(false);
     expect(diffEnvironments(readGitTree(path.join(repo, 'dist'), 'HEAD', '.'), v2).changed).toBe(false);
-    expect(diffEnvironments(readGitTree(path.join(repo, 'dist'), 'HEAD', 'prod'), []).environments.map((e) => e.environment)).toEqual(['shop']);
+    // prod/ alone is no output tree: it holds shop/<construct>.yaml, not <env>/<app>/… (read as one, the object layout's shop/api/deployment.yaml would be environment 'shop')
+    expect(diffEnvironments(readGitTree(path.join(repo, 'dist'), 'HEAD', 'prod'), []).environments).toEqual([]);
   });
 
   test('the working output read back equals the render (YAML 1.1, every document)', () => {
     const now = shop({ apiImage: 'ghcr.io/acme/api:1.6.0', worker: true });
     expect(diffEnvironments(readOutputTree(path.join(repo, 'dist')), fromRendered(now.render())).changed).toBe(false);
-    const constructLayout = path.join(repo, 'dist-construct');
-    writeOutput(constructLayout, now, 'construct');
-    const read = readOutputTree(constructLayout);
-    expect(read[1].objects.some((o) => o.file === 'shop/api.yaml')).toBe(true);
+    const objectLayout = path.join(repo, 'dist-object');
+    writeOutput(objectLayout, now, 'object');
+    const read = readOutputTree(objectLayout);
+    expect(read[1].objects.some((o) => o.file === 'shop/api/deployment.yaml')).toBe(true);
     expect(diffEnvironments(read, fromRendered(now.render())).changed).toBe(false);
-    fs.rmSync(constructLayout, { recursive: true });
+    fs.rmSync(objectLayout, { recursive: true });
   });
 
   test('readBaseline: a folder when one exists, else a git ref', () => {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { App, PlatformProps } from 'libk8s';
+import { App, OutputLayout, PlatformProps } from 'libk8s';
 import { shop as shopConstructs } from '../../examples/pulumi/shop';
 import { deliveriesFor, resolveDelivery } from '../../lib/gitops';
 import { deliveryObjects, serializeDelivery, serializeEnvironment } from '../../lib/synth/serialize';
@@ -16,12 +16,12 @@ const REPO = 'https://github.com/acme/shop.git';
 /** The quickstart's constructs (examples/shop, as examples/pulumi builds them) on a platform with the given delivery. */
 const shop = (platform: PlatformProps = {}): App => shopConstructs(platform);
 
-/** Every environment's files and the delivery files, as synth would write them. */
-function output(platform: PlatformProps) {
+/** Every environment's files and the delivery files, as synth would write them (in `layout`, by default synth's). */
+function output(platform: PlatformProps, layout: OutputLayout = 'construct') {
   const app = shop(platform);
   const rendered = app.render();
   const deliveries = deliveriesFor(app.platform);
-  const envs = new Map(rendered.map((r) => [r.environment.name, serializeEnvironment(app, r, 'object', deliveries)]));
+  const envs = new Map(rendered.map((r) => [r.environment.name, serializeEnvironment(app, r, layout, deliveries)]));
   const delivery = deliveryObjects(app, rendered, deliveries, resolveDelivery(app.platform.delivery));
   return { app, envs, delivery, deliveryFiles: serializeDelivery(delivery) };
 }
@@ -110,6 +110,23 @@ describe('delivery: flux', () => {
 
   test("each environment's objects are split by role into the two folders, each with its kustomization.yaml", () => {
     const prod = envs.get('prod')!;
+    // a construct's file per folder: storefront's cloud identity in resources/, its workload in workloads/
+    expect([...prod.keys()].sort()).toEqual([
+      'kustomization.yaml',
+      'resources/db.yaml', 'resources/fulfilment.yaml', 'resources/kustomization.yaml', 'resources/namespace.yaml', 'resources/orders.yaml', 'resources/storefront.yaml',
+      'workloads/fulfilment.yaml', 'workloads/kustomization.yaml', 'workloads/nightly-report.yaml', 'workloads/storefront.yaml',
+    ]);
+    const kinds = (f: string) => parse(prod.get(f)!).map((m) => m.kind).sort();
+    expect(kinds('resources/storefront.yaml')).toEqual(['Role', 'RolePolicy']);
+    expect(kinds('resources/orders.yaml')).toEqual(['Queue', 'Queue', 'Secret']);
+    expect(kinds('workloads/storefront.yaml')).toEqual(expect.arrayContaining(['Deployment', 'Service', 'ServiceAccount']));
+    expect(kinds('workloads/storefront.yaml')).not.toContain('Role');
+    expect(parse(prod.get('workloads/kustomization.yaml')!)[0].resources).toEqual(['fulfilment.yaml', 'nightly-report.yaml', 'storefront.yaml']);
+    expect(parse(prod.get('resources/kustomization.yaml')!)[0].resources).toContain('storefront.yaml');
+  });
+
+  test('in the object layout the split is the same, a file per object', () => {
+    const prod = output({ delivery: { target: 'flux', repo: REPO, revision: 'main', namespaces: true } }, 'object').envs.get('prod')!;
     expect([...prod.keys()].filter((f) => f.startsWith('resources/')).sort()).toEqual(expect.arrayContaining([
       'resources/kustomization.yaml', 'resources/namespace.yaml', 'resources/orders/queue.yaml', 'resources/storefront/role.yaml',
     ]));
@@ -167,8 +184,8 @@ describeWithReference('delivery objects against their CRDs and the Kubernetes sc
 
 const KUBECTL = onPath('kubectl');
 (KUBECTL ? describe : describe.skip)(`kubectl kustomize reads each environment of every target${KUBECTL ? '' : ' (skipped: kubectl is not on PATH)'}`, () => {
-  test.each(['kustomize', 'argo-cd', 'flux'] as const)('%s', (target) => {
-    const { envs } = output({ delivery: { target, repo: REPO, namespaces: true } });
+  test.each(['kustomize', 'argo-cd', 'flux'].flatMap((t) => [[t, 'construct'], [t, 'object']]) as [ 'kustomize' | 'argo-cd' | 'flux', OutputLayout][])('%s, %s layout', (target, layout) => {
+    const { envs } = output({ delivery: { target, repo: REPO, namespaces: true } }, layout);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'libk8s-delivery-'));
     try {
       for (const [env, files] of envs) {

@@ -43,7 +43,7 @@ describe('synth writes the delivery objects beside the environments', () => {
     expect(fs.readdirSync(path.join(out, '_delivery', 'shop')).sort()).toEqual(['dev.yaml', 'prod.yaml', 'source.yaml']);
     expect(docs(path.join(out, '_delivery', 'shop', 'source.yaml'))[0].spec).toEqual({ interval: '5m', url: REPO, ref: { tag: 'v1.4.2' } });
     expect(docs(path.join(out, '_delivery', 'shop', 'dev.yaml'))[0].spec.path).toBe('./deploy/dev/shop/resources');
-    expect(fs.existsSync(path.join(out, 'dev', 'shop', 'workloads', 'storefront', 'deployment.yaml'))).toBe(true);
+    expect(docs(path.join(out, 'dev', 'shop', 'workloads', 'storefront.yaml')).map((d) => d.kind)).toContain('Deployment');
     expect(results).toHaveLength(1);
   });
 

@@ -4,6 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Libk8sError } from 'libk8s';
 import { acmeApp, AcmeWorker, acmeWaive, acmeImage } from '../../examples/platform-team/index';
+import { stringify } from 'yaml';
+import { readOutputObject } from '../support/layout';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -17,7 +19,7 @@ describe('examples/platform-team', () => {
     const findings = JSON.parse(fs.readFileSync(report, 'utf8')).findings as { rule: string; waived?: { reason: string } }[];
     expect(findings.filter((f) => !f.waived)).toEqual([]);
     expect(findings.find((f) => f.rule === 'acme/registry')?.waived?.reason).toBe('SEC-412: vendor image, mirrored from Q3');
-    const deployment = fs.readFileSync(path.join(out, 'prod', 'payments', 'checkout', 'deployment.yaml'), 'utf8');
+    const deployment = stringify(readOutputObject(out, 'prod/payments/checkout/deployment.yaml'));
     expect(deployment).toContain('image: registry.acme.example/payments/checkout:3.2.0');
     expect(deployment).toContain('acme.com/cost-center: CC-2042');
     expect(deployment).toContain('acme.com/team: payments');

@@ -190,7 +190,7 @@ describe('rules see the final manifest and cannot change it', () => {
     const findings = result.reports!.flatMap((r) => r.findings);
     expect(findings.map((f) => [f.rule, f.severity, f.object.kind])).toEqual([['acme/sneaky', 'error', 'Deployment'], ['acme/sneaky', 'error', 'Deployment']]);
     expect(findings[0].message).toContain('the rule "acme/sneaky" tried to change the manifest');
-    const read = (dir: string) => fs.readFileSync(path.join(dir, 'prod', 'shop', 'web', 'deployment.yaml'), 'utf8');
+    const read = (dir: string) => fs.readFileSync(path.join(dir, 'prod', 'shop', 'web.yaml'), 'utf8');
     expect(read(out)).toBe(read(clean));
     expect(read(out)).not.toContain('replicas: 99');
     // enforced, the synth refuses

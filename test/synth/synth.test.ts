@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
-import { JsonPatch, Libk8sError, WebService } from 'libk8s';
+import { JsonPatch, Libk8sError, OutputLayout, WebService } from 'libk8s';
 import { newApp } from '../support/apps';
 
 function tmp(): string {
@@ -23,16 +23,16 @@ function readTree(dir: string): Record<string, string> {
   return out;
 }
 
-function shop(outdir: string, image = 'ghcr.io/acme/storefront:1.4.2') {
-  const app = newApp({ outdir });
+function shop(outdir: string, image = 'ghcr.io/acme/storefront:1.4.2', outputLayout?: OutputLayout) {
+  const app = newApp({ outdir, outputLayout });
   new WebService(app, 'storefront', { image, route: { path: '/' }, autoscale: { min: 2, max: 10 } });
   new WebService(app, 'catalog', { image: 'ghcr.io/acme/catalog:0.9.0', config: { files: { 'a.yaml': 'x: 1\n' } } });
   return app;
 }
 
-test('synth writes one file per object under <outdir>/<env>/<app>/<construct>/ plus a kustomization', () => {
+test("outputLayout 'object' writes one file per object under <outdir>/<env>/<app>/<construct>/ plus a kustomization", () => {
   const out = tmp();
-  const result = shop(out).synth();
+  const result = shop(out, undefined, 'object').synth();
   const files = Object.keys(readTree(out)).sort();
   expect(files).toContain('dev/shop/storefront/deployment.yaml');
   expect(files).toContain('prod/shop/storefront/httproute.yaml');
@@ -46,14 +46,22 @@ test('synth writes one file per object under <outdir>/<env>/<app>/<construct>/ p
   expect(kustomization.resources).toEqual(files.filter((f) => f.startsWith('prod/shop/') && !f.endsWith('kustomization.yaml')).map((f) => f.slice('prod/shop/'.length)).sort());
 });
 
-test('every written file parses back to exactly the rendered object', () => {
+test('every written file parses back to exactly the rendered objects (object layout: one each; construct layout, the default: its construct\'s, in order)', () => {
   const out = tmp();
-  const app = shop(out);
+  const app = shop(out, undefined, 'object');
   const rendered = app.render();
   app.synth();
   for (const env of rendered) {
     for (const o of env.objects) {
       expect(parse(fs.readFileSync(path.join(out, env.environment.name, 'shop', o.file), 'utf8'))).toEqual(o.manifest);
+    }
+  }
+  const byConstruct = tmp();
+  shop(byConstruct).synth();
+  for (const env of rendered) {
+    for (const name of ['storefront', 'catalog']) {
+      const docs = parseAllDocuments(fs.readFileSync(path.join(byConstruct, env.environment.name, 'shop', `${name}.yaml`), 'utf8')).map((d) => d.toJS());
+      expect(docs).toEqual(env.objects.filter((o) => o.component.name === name).map((o) => o.manifest));
     }
   }
 });
@@ -91,8 +99,8 @@ test('a successful synth replaces the old output, removing files of constructs t
   new WebService(app, 'storefront', { image: 'ghcr.io/acme/storefront:1.4.3' });
   app.synth();
   const files = Object.keys(readTree(out));
-  expect(files.some((f) => f.includes('/catalog/'))).toBe(false);
-  expect(fs.readFileSync(path.join(out, 'prod/shop/storefront/deployment.yaml'), 'utf8')).toContain('ghcr.io/acme/storefront:1.4.3');
+  expect(files.some((f) => f.includes('catalog'))).toBe(false);
+  expect(fs.readFileSync(path.join(out, 'prod/shop/storefront.yaml'), 'utf8')).toContain('ghcr.io/acme/storefront:1.4.3');
 });
 
 test('synth of one environment leaves the other environments output alone', () => {
@@ -103,7 +111,7 @@ test('synth of one environment leaves the other environments output alone', () =
   new WebService(app, 'storefront', { image: 'ghcr.io/acme/storefront:2.0.0' });
   app.synth({ environments: ['prod'] });
   expect(readTree(path.join(out, 'dev'))).toEqual(devBefore);
-  expect(fs.readFileSync(path.join(out, 'prod/shop/storefront/deployment.yaml'), 'utf8')).toContain(':2.0.0');
+  expect(fs.readFileSync(path.join(out, 'prod/shop/storefront.yaml'), 'utf8')).toContain(':2.0.0');
 });
 
 test('asking for an environment the app does not have is an error that lists the ones it has', () => {
@@ -111,10 +119,10 @@ test('asking for an environment the app does not have is an error that lists the
     .toThrow("App 'shop' (shop): 'environments' has no environment \"staging\" (asked for with --env). Fix: use one of: dev, prod.");
 });
 
-describe("outputLayout 'construct'", () => {
+describe("outputLayout 'construct' (the default)", () => {
   test('writes one multi-document file per construct holding exactly its objects, listed in the kustomization', () => {
     const out = tmp();
-    const app = newApp({ outdir: out, outputLayout: 'construct' });
+    const app = newApp({ outdir: out });
     new WebService(app, 'storefront', { image: 'ghcr.io/acme/storefront:1.4.2', route: { path: '/' }, autoscale: { min: 2, max: 10 } });
     new WebService(app, 'catalog', { image: 'ghcr.io/acme/catalog:0.9.0' });
     const rendered = app.render();
@@ -130,8 +138,12 @@ describe("outputLayout 'construct'", () => {
 
   test('the layout can be chosen per synth, and an unknown one is an error', () => {
     const out = tmp();
-    shop(out).synth({ layout: 'construct' });
-    expect(fs.existsSync(path.join(out, 'dev/shop/storefront.yaml'))).toBe(true);
+    shop(out).synth({ layout: 'object' });
+    expect(fs.existsSync(path.join(out, 'dev/shop/storefront/deployment.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(out, 'dev/shop/storefront.yaml'))).toBe(false);
+    // and back: the files of the other layout are removed
+    shop(out, undefined, 'object').synth({ layout: 'construct' });
+    expect(Object.keys(readTree(path.join(out, 'dev/shop'))).sort()).toEqual(['catalog.yaml', 'kustomization.yaml', 'storefront.yaml']);
     const bad = newApp({ outputLayout: 'flat' as never });
     expect(() => bad.render()).toThrow(`App 'shop' (shop): 'outputLayout' "flat" is not a layout. Fix: use 'object' (a file per object) or 'construct' (a file per construct).`);
   });

@@ -184,7 +184,7 @@ describe('the write is all-or-nothing across environments', () => {
     expect(stagingLeft(out).length).toBeGreaterThanOrEqual(3);
     const status = spawnSync('git', ['-C', out, 'status', '--porcelain', '--untracked-files=all'], { encoding: 'utf8' }).stdout;
     expect(status).not.toContain('staging');
-    expect(status).toContain('dev/shop/storefront/deployment.yaml');
+    expect(status).toContain('dev/shop/storefront.yaml');
     expect(recoverOutput(out)).toEqual([expect.stringMatching(/^rolled back the interrupted synth of app 'shop' \(dev, prod\)/)]);
     expect(stagingLeft(out)).toEqual([]);
   });
@@ -267,7 +267,8 @@ describe('a crash at any point of the write is recovered by the next synth', () 
     newProgram(probe).synth();
     setWriteFs();
     const total = counter.n;
-    expect(total).toBeGreaterThan(40);
+    // a file per construct (the default layout): 35 or so changes in all, each of which the loop below crashes at
+    expect(total).toBeGreaterThan(25);
     const outcomes = new Map<string, number>();
     for (let at = 1; at <= total; at++) {
       const out = tmp();

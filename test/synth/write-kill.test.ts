@@ -63,9 +63,9 @@ interface Run { readonly renames: number; readonly done: boolean; readonly milli
 type Kill = { readonly ms: number; readonly rename?: number };
 
 /** Runs the child; kills it with SIGKILL at `kill` (never when undefined). */
-function runChild(variant: Variant, out: string, kill?: Kill): Promise<Run> {
+function runChild(variant: Variant, out: string, kill?: Kill, slowMs = SLOW_SWITCH_MS): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, String(N), variant, out, String(SLOW_SWITCH_MS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, String(N), variant, out, String(slowMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let started = 0;
@@ -95,7 +95,7 @@ function runChild(variant: Variant, out: string, kill?: Kill): Promise<Run> {
 test(`kill -9 at random points of ${ITERATIONS} synths into one outdir: every environment is entirely old or entirely new, and no staging folder is left`, async () => {
   const out = fs.mkdtempSync(path.join(TMP, 'libk8s-kill-'));
   // what each program writes, per environment (synthesized here, in-process)
-  const expected: Record<Variant, string[]> = { old: [], new: [] };
+  const expected: Record<'old' | 'new', string[]> = { old: [], new: [] };
   for (const v of ['old', 'new'] as const) {
     const dir = fs.mkdtempSync(path.join(TMP, `libk8s-kill-${v}-`));
     buildBig(N, v, dir).synth();
@@ -136,4 +136,50 @@ test(`kill -9 at random points of ${ITERATIONS} synths into one outdir: every en
   }
   // some kills landed inside the switch, with some but not all renames done (a journal to roll back)
   expect(seen.filter((l) => /: [1-5] renames -> /.test(l)).length).toBeGreaterThan(0);
+}, 120_000);
+
+test(`kill -9 at random points of ${ITERATIONS} incremental synths (one service changed, its files switched one by one): every environment is entirely old or entirely new`, async () => {
+  const out = fs.mkdtempSync(path.join(TMP, 'libk8s-kill-one-'));
+  const slowMs = 30;
+  const expected: Record<'old' | 'one', string[]> = { old: [], one: [] };
+  for (const v of ['old', 'one'] as const) {
+    const dir = fs.mkdtempSync(path.join(TMP, `libk8s-kill-${v}-`));
+    buildBig(N, v, dir).synth();
+    expected[v] = ENVS.map((e) => digest(path.join(dir, e, 'big')));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  expect(expected.old).not.toEqual(expected.one);
+  const stateOf = (): string => ENVS.map((e, i) => {
+    const got = digest(path.join(out, e, 'big'));
+    return got === expected.old[i] ? 'old' : got === expected.one[i] ? 'one' : 'mixed';
+  }).join(',');
+
+  buildBig(N, 'old', out).synth();
+  const full = await runChild('one', out, undefined, slowMs);
+  // the journal, each changed file of each environment aside and in (the service's objects; the kustomization is the same), the commit mark
+  expect(full.done).toBe(true);
+  expect((full.renames - 2) % 4).toBe(0);
+  expect(full.renames).toBeGreaterThan(2 + 4 * 2);
+  expect(full.renames).toBeLessThanOrEqual(2 + 4 * 10);
+  expect(stateOf()).toBe('one,one');
+  let current: 'old' | 'one' = 'one';
+
+  const rand = random(20261208);
+  const seen: string[] = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    const target = current === 'old' ? 'one' : 'old';
+    // every other kill aims at the switch (a random time after one of its renames but the last), the others at a random time of the whole synth
+    const kill: Kill = i % 2 === 1
+      ? { rename: 1 + Math.floor(rand() * (full.renames - 1)), ms: Math.floor(rand() * slowMs) }
+      : { ms: Math.round(rand() * full.millis * 1.05) };
+    const run = await runChild(target, out, kill, slowMs);
+    const recovered = recoverOutput(out);
+    const state = stateOf();
+    seen.push(`kill ${kill.rename ? `${kill.ms} ms after rename ${kill.rename}` : `at ${kill.ms} ms of ${full.millis}`}: ${run.done ? 'finished' : `${run.renames} renames`} -> ${state}${recovered.length ? ` (${recovered.join('; ')})` : ''}`);
+    expect({ state, left: stagingLeft(out), history: seen }).toEqual({ state: expect.stringMatching(/^(old,old|one,one)$/), left: [], history: seen });
+    current = state.startsWith('old') ? 'old' : 'one';
+    if (run.done) expect(current).toBe(target);
+  }
+  // some kills landed inside the switch, after some but not all of its renames
+  expect(seen.filter((l) => new RegExp(`: ([1-9]|[1-9][0-9]) renames -> `).test(l) && !l.includes(`: ${full.renames} renames`)).length).toBeGreaterThan(0);
 }, 120_000);

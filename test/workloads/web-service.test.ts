@@ -66,7 +66,7 @@ describe('a default WebService', () => {
     const list = manifests(app);
     expect(only(list, 'Service').spec).toMatchObject({
       type: 'ClusterIP',
-      ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 'http' }],
+      ports: [{ name: 'http', protocol: 'TCP', appProtocol: 'http', port: 80, targetPort: 'http' }],
     });
     expect(only(list, 'Deployment').spec.template.spec.containers[0].ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
   });
@@ -110,7 +110,7 @@ describe('ports', () => {
     new WebService(app, 'api', { image: IMAGE, port: 3000, servicePort: 8443 });
     const list = manifests(app);
     expect(only(list, 'Deployment').spec.template.spec.containers[0].ports).toEqual([{ name: 'http', containerPort: 3000, protocol: 'TCP' }]);
-    expect(only(list, 'Service').spec.ports).toEqual([{ name: 'http', protocol: 'TCP', port: 8443, targetPort: 'http' }]);
+    expect(only(list, 'Service').spec.ports).toEqual([{ name: 'http', protocol: 'TCP', appProtocol: 'http', port: 8443, targetPort: 'http' }]);
   });
 
   test('extra ports are declared on the container and exposed on the Service under the same number', () => {
@@ -123,7 +123,7 @@ describe('ports', () => {
       { name: 'gossip', containerPort: 7946, protocol: 'UDP' },
     ]);
     expect(only(list, 'Service').spec.ports).toEqual([
-      { name: 'http', protocol: 'TCP', port: 80, targetPort: 'http' },
+      { name: 'http', protocol: 'TCP', appProtocol: 'http', port: 80, targetPort: 'http' },
       { name: 'metrics', protocol: 'TCP', port: 9090, targetPort: 'metrics' },
       { name: 'gossip', protocol: 'UDP', port: 7946, targetPort: 'gossip' },
     ]);
@@ -131,10 +131,11 @@ describe('ports', () => {
 
   test('the NetworkPolicy lets pods of the app reach every port', () => {
     const app = newApp();
-    new WebService(app, 'api', { image: IMAGE, ports: [{ name: 'metrics', port: 9090 }] });
+    // not a port named metrics: that one admits Prometheus instead (test/workloads/monitoring.test.ts)
+    new WebService(app, 'api', { image: IMAGE, ports: [{ name: 'admin', port: 9090 }] });
     expect(only(manifests(app), 'NetworkPolicy').spec.ingress[0].ports).toEqual([
       { protocol: 'TCP', port: 'http' },
-      { protocol: 'TCP', port: 'metrics' },
+      { protocol: 'TCP', port: 'admin' },
     ]);
   });
 });
@@ -299,7 +300,7 @@ describe('WebService validation', () => {
     const app = newApp();
     new WebService(app, 'api', { image: IMAGE, ports: [{ name: 'http', port: 9090 }] });
     expect(problemLines(app)).toEqual([
-      "WebService 'api' (shop/api): 'ports[0].name' \"http\" is already the name of 'port' (the main port is always named \"http\"). Fix: give each port its own name.",
+      "WebService 'api' (shop/api): 'ports[0].name' \"http\" is already the name of 'port' (the main port is named \"http\" after its protocol). Fix: give each port its own name.",
     ]);
   });
 
@@ -363,7 +364,7 @@ describe('WebService validation', () => {
     [{ path: 'v1' }, "'route.path' \"v1\" does not start with \"/\". Fix: use \"/v1\"."],
     [{ host: 'Shop.Example.com' }, "'route.host' \"Shop.Example.com\" is not a valid DNS name"],
     [{ subdomain: 'api_v1' }, "'route.subdomain' \"api_v1\" is not a valid DNS name"],
-    [{ kind: 'gateway' as any }, "'route.kind' \"gateway\" is not a route kind. Fix: use 'httproute' or 'ingress'."],
+    [{ kind: 'gateway' as any }, "'route.kind' \"gateway\" is not a route kind. Fix: use 'httproute', 'grpcroute' or 'ingress'."],
   ])('a route of %j fails', (route, sentence) => {
     const app = newApp();
     new WebService(app, 'web', { image: IMAGE, route });

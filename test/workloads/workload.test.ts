@@ -410,8 +410,8 @@ describe('platform options', () => {
     expect(mainContainer(app).lifecycle.preStop.exec.command).toEqual(['sleep', '15']);
   });
 
-  test("preStopAction 'sleep' uses the kubelet's sleep action instead of a sleep binary", () => {
-    const app = newApp({ platform: { preStopAction: 'sleep', preStopSeconds: 7 } });
+  test("preStopAction 'sleep' uses the kubelet's sleep action instead of a sleep binary (on Kubernetes 1.30 or later)", () => {
+    const app = newApp({ platform: { preStopAction: 'sleep', preStopSeconds: 7, kubernetesVersion: '1.30' } });
     new WebService(app, 'storefront', { image: IMAGE });
     expect(mainContainer(app).lifecycle).toEqual({ preStop: { sleep: { seconds: 7 } } });
   });

@@ -13,6 +13,9 @@
  *   limited to some ports (a peer `{}`, or a rule with ports and no
  *   `from`/`to` or an empty one), or ingress from `ipBlock` 0.0.0.0/0 or
  *   ::/0 (the whole internet). Narrower than allow-all, but rarely meant.
+ *   Not when a LoadBalancer or NodePort Service exposes those pods on the
+ *   rule's ports: that exposure is judged on the Service (service-type,
+ *   public-load-balancer), once.
  *
  * Egress to an ipBlock 0.0.0.0/0 is not a finding: libk8s writes it only
  * when the program asks for it (`egress: [{ cidr: '0.0.0.0/0' }]`), an
@@ -20,7 +23,8 @@
  * kube-system names its namespace and pods, and is not wide either.
  */
 import { Rule, Violation } from '../../core/policy';
-import { productionRule } from './production-support';
+import { exposedBy } from './exposure';
+import { nsOf, productionRule } from './production-support';
 
 type Direction = 'ingress' | 'egress';
 const PEERS: Readonly<Record<Direction, 'from' | 'to'>> = { ingress: 'from', egress: 'to' };
@@ -77,10 +81,11 @@ export const networkPolicyWidePeer: Rule = productionRule({
   description: 'No NetworkPolicy peer is every pod of every namespace (namespaceSelector: {} without podSelector or with an empty one, an empty peer, or no peer list on a rule with ports), and no ingress comes from ipBlock 0.0.0.0/0 or ::/0.',
   fix: "libk8s names the caller's namespace and pods in each peer; remove the addJsonPatch or customize() that widens it. In YAML: give namespaceSelector a matchLabels (kubernetes.io/metadata.name: <ns>) and add a podSelector, and let ingress from the internet reach only the gateway, not the pods.",
   kinds: ['NetworkPolicy'],
-  check(s) {
+  check(s, ctx) {
     const out: Violation[] = [];
     for (const { dir, rule, path } of rulesOf(s.manifest)) {
       const key = PEERS[dir];
+      const exposed = (): boolean => hasPorts(rule) && exposedBy(ctx, nsOf(s.manifest), s.manifest.spec?.podSelector ?? {}, rule.ports.map((p: any) => p?.port));
       const peers = rule[key];
       if (!Array.isArray(peers) || peers.length === 0) {
         // no peer list is every peer, as a peer `{}` is; with no ports it is network-policy-allow-all's
@@ -100,7 +105,7 @@ export const networkPolicyWidePeer: Rule = productionRule({
           out.push({ message: `${field} selects every pod of every namespace (namespaceSelector: {} ${pods})`, field: `${field}.namespaceSelector` });
         }
         const cidr = p.ipBlock?.cidr;
-        if (dir === 'ingress' && typeof cidr === 'string' && EVERYWHERE.has(cidr.trim())) {
+        if (dir === 'ingress' && typeof cidr === 'string' && EVERYWHERE.has(cidr.trim()) && !exposed()) {
           out.push({ message: `${field} lets in every address (ipBlock ${cidr})`, field: `${field}.ipBlock.cidr` });
         }
       });

@@ -6,8 +6,9 @@ import { SECRET_LOOKING_NAME } from '../../core/rules';
 import { containersOf, LONG_RUNNING_KINDS, podSpecOf, WORKLOAD_KINDS } from '../pod-spec';
 import { Rule, Violation } from '../../core/policy';
 import {
-  containerName, declaredPorts, imageRef, probeHandler, probePort, PROBES, productionRule, runningContainers, show,
+  containerName, declaredPorts, imageRef, probePort, PROBES, productionRule, runningContainers, show,
 } from './production-support';
+import { DIFFER_FIX, probeCheck } from './probe-identity';
 
 /** A request or limit that is absent, empty or zero counts as not set. */
 function isSet(v: unknown): boolean {
@@ -98,28 +99,22 @@ const probesDiffer: Rule = productionRule({
   id: 'probes-differ',
   severity: 'warning',
   description: 'A container\'s readiness and liveness probes differ, so a dependency outage takes pods out of rotation instead of restarting all of them.',
-  fix: "In libk8s, give 'probes.readiness' and 'probes.liveness' different paths (the platform's defaults differ: /readyz and /livez). In YAML: point the livenessProbe at an endpoint that checks only the process, or drop it.",
+  fix: "Make the liveness probe check only the process and the readiness probe what serving needs: different paths for HTTP GETs, different services for gRPC health checks, different commands for exec probes (libk8s's defaults differ). In YAML: point the livenessProbe at a check of the process alone, or drop it.",
   aliases: { kubeScore: 'pod-probes-identical' },
   kinds: WORKLOAD_KINDS,
   check(s) {
     const pod = podSpecOf(s.manifest);
     if (!pod) return undefined;
+    // what each probe checks (a named port as its number), timing aside
     return runningContainers(pod).flatMap((ref): Violation[] => {
-      const r = probeHandler(ref.container.readinessProbe);
-      const l = probeHandler(ref.container.livenessProbe);
-      return r !== undefined && r === l
-        ? [{ message: `${containerName(ref)} has identical readiness and liveness probes (${describeHandler(ref.container.livenessProbe)})`, field: `${ref.path}.livenessProbe` }]
+      const r = probeCheck(ref.container.readinessProbe, ref.container);
+      const l = probeCheck(ref.container.livenessProbe, ref.container);
+      return r !== undefined && l !== undefined && r.key === l.key
+        ? [{ message: `${containerName(ref)} has readiness and liveness probes that check the same thing (${l.description})`, field: `${ref.path}.livenessProbe`, fix: DIFFER_FIX[l.type] }]
         : [];
     });
   },
 });
-
-function describeHandler(p: Record<string, any>): string {
-  if (p.httpGet) return `GET ${p.httpGet.path ?? '/'} on port ${show(p.httpGet.port)}`;
-  if (p.tcpSocket) return `TCP port ${show(p.tcpSocket.port)}`;
-  if (p.exec) return `exec ${show(p.exec.command)}`;
-  return `gRPC port ${show(p.grpc?.port)}`;
-}
 
 const probesTargetPorts: Rule = productionRule({
   id: 'probes-target-ports',

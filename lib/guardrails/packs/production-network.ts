@@ -220,10 +220,10 @@ function onlyRedirectsToHttps(route: Readonly<Record<string, any>>): boolean {
 const routeTls: Rule = productionRule({
   id: 'route-tls',
   severity: 'error',
-  description: "Routes from outside are served over TLS only: an Ingress's spec.tls covers every host; an HTTPRoute attaches to HTTPS listeners (by sectionName, or to a Gateway whose attached listeners are all HTTPS).",
+  description: "Routes from outside are served over TLS only: an Ingress's spec.tls covers every host; an HTTPRoute or GRPCRoute attaches to HTTPS listeners (by sectionName, or to a Gateway whose attached listeners are all HTTPS).",
   fix: "libk8s routes attach to the platform Gateway's HTTPS listener (HTTPRoute) or carry tls with a cert-manager issuer (Ingress). In YAML: for an Ingress add spec.tls with every host and a secretName; for an HTTPRoute set parentRefs[].sectionName to the Gateway's HTTPS listener.",
   aliases: { polaris: 'tlsSettingsMissing' },
-  kinds: ['Ingress', 'HTTPRoute'],
+  kinds: ['Ingress', 'HTTPRoute', 'GRPCRoute'],
   check(s, ctx) {
     const m = s.manifest;
     if (m.kind === 'Ingress') {
@@ -264,10 +264,10 @@ function servicePortOk(svc: Subject, port: { number?: unknown; name?: unknown })
 const routeBackendExists: Rule = productionRule({
   id: 'route-backend-exists',
   severity: 'warning',
-  description: "Every backend of an HTTPRoute or Ingress names a Service in the namespace, with that port, or requests to it fail.",
+  description: "Every backend of an HTTPRoute, GRPCRoute or Ingress names a Service in the namespace, with that port, or requests to it fail.",
   fix: "libk8s routes point at the workload's own Service and port. In YAML: make backendRefs[].name/port (HTTPRoute) or backend.service.name/port (Ingress) match an existing Service and one of its spec.ports[].port.",
   aliases: { kubeScore: 'ingress-targets-service', kubeLinter: 'dangling-ingress' },
-  kinds: ['Ingress', 'HTTPRoute'],
+  kinds: ['Ingress', 'HTTPRoute', 'GRPCRoute'],
   check(s, ctx) {
     const m = s.manifest;
     const out: Violation[] = [];

@@ -237,16 +237,6 @@ export function probePort(p: Record<string, any>): { port: number | string; fiel
   return undefined;
 }
 
-/** A probe's handler, without its timing: what kube-score compares to call two probes identical. */
-export function probeHandler(p: Record<string, any>): string | undefined {
-  if (!p || typeof p !== 'object') return undefined;
-  if (p.httpGet) return JSON.stringify(['http', p.httpGet.path ?? '/', String(p.httpGet.port), p.httpGet.host ?? '', p.httpGet.scheme ?? 'HTTP']);
-  if (p.tcpSocket) return JSON.stringify(['tcp', String(p.tcpSocket.port), p.tcpSocket.host ?? '']);
-  if (p.exec) return JSON.stringify(['exec', ...(p.exec.command ?? [])]);
-  if (p.grpc) return JSON.stringify(['grpc', p.grpc.port, p.grpc.service ?? '']);
-  return undefined;
-}
-
 /** Whether a TLS host entry (possibly a `*.` wildcard) covers a host name. */
 export function hostCovered(host: string, tlsHosts: readonly string[]): boolean {
   return tlsHosts.some((t) => t === host || (t.startsWith('*.') && host.endsWith(t.slice(1)) && !host.slice(0, -t.length + 1).includes('.')));

@@ -1,6 +1,7 @@
 import { Finding, PolicyChange } from '../../core/policy';
 import { policyChanges } from './policy';
-import { allFindings, findingPosition, InputError, Reports, ReportSummary, summarize, toolVersion } from './summary';
+import { LazyArray, writeJsonLines } from './stream';
+import { asList, findingPosition, InputError, Reports, ReportSummary, summarize, toolVersion } from './summary';
 
 /**
  * The JSON report of `libk8s check --format json` and `libk8s synth
@@ -77,6 +78,31 @@ export interface JsonOptions {
 
 /** The JSON report as an object. */
 export function toJsonReport(reports: Reports, options: JsonOptions = {}): JsonReport {
+  const findings: JsonFinding[] = [];
+  for (const r of asList(reports)) for (const f of r.findings) findings.push(jsonFinding(f, options.cwd));
+  return jsonReport(reports, options, findings);
+}
+
+/** The JSON report, indented, with a final newline. */
+export function formatJson(reports: Reports, options: JsonOptions = {}): string {
+  return `${JSON.stringify(toJsonReport(reports, options), null, 2)}\n`;
+}
+
+/**
+ * `formatJson`'s text in pieces, for reports too large for one string (a
+ * string holds at most 2^29 characters, ~1M findings' worth): calls `write`
+ * with blocks of whole lines, joined by newlines, without a final newline,
+ * as `writeTable` does. Each finding is made as it is written.
+ */
+export function writeJson(reports: Reports, write: (block: string) => void, options: JsonOptions = {}, blockChars?: number): void {
+  const findings = new LazyArray(function* () {
+    for (const r of asList(reports)) for (const f of r.findings) yield jsonFinding(f, options.cwd);
+  });
+  writeJsonLines(jsonReport(reports, options, findings), write, blockChars);
+}
+
+/** The report around its findings (an array, or one written as it is made). */
+function jsonReport<F extends readonly JsonFinding[] | LazyArray<JsonFinding>>(reports: Reports, options: JsonOptions, findings: F): Omit<JsonReport, 'findings'> & { findings: F } {
   const summary = summarize(reports);
   const errors = options.errors ?? [];
   return {
@@ -86,17 +112,12 @@ export function toJsonReport(reports: Reports, options: JsonOptions = {}): JsonR
     summary: { errors: summary.errors, warnings: summary.warnings, info: summary.info, waived: summary.waived, objects: summary.objects },
     objects: summary.objects,
     unchecked: summary.unchecked,
-    findings: allFindings(reports).map((f) => jsonFinding(f, options.cwd)),
+    findings,
     policy: policyChanges(reports).map((p) => ({
       rule: p.rule, pack: p.pack, from: p.from, to: p.to, reason: p.reason, problem: p.problem, setting: p.setting, rules: p.rules ? [...p.rules] : undefined,
     })),
     errors: errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
   };
-}
-
-/** The JSON report, indented, with a final newline. */
-export function formatJson(reports: Reports, options: JsonOptions = {}): string {
-  return `${JSON.stringify(toJsonReport(reports, options), null, 2)}\n`;
 }
 
 function jsonFinding(f: Finding, cwd: string | undefined): JsonFinding {

@@ -1,10 +1,11 @@
-import { createHash } from 'crypto';
+import * as crypto from 'crypto';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { BUILTIN_RULES } from '../packs';
 import { Finding, PolicyChange, Rule, Severity } from '../../core/policy';
 import { describePolicyChange, policyChanges } from './policy';
-import { allFindings, findingPosition, firstAlias, InputError, Reports, summarize, toolVersion } from './summary';
+import { LazyArray, writeJsonLines } from './stream';
+import { asList, findingPosition, firstAlias, InputError, Reports, summarize, toolVersion } from './summary';
 
 /** The SARIF 2.1.0 subset libk8s writes (see the OASIS schema for the full format). */
 export interface SarifLog {
@@ -105,16 +106,45 @@ const LEVEL: Readonly<Record<Severity, SarifLevel>> = { error: 'error', warning:
  */
 export function toSarif(reports: Reports, options: SarifOptions = {}): SarifLog {
   const cwd = options.cwd ?? process.cwd();
-  const findings = allFindings(reports);
+  const ruleIndex = new Map<string, number>();
+  const log = sarifLog(reports, options, ruleIndex, []);
+  const results = log.runs[0].results as SarifResult[];
+  for (const r of asList(reports)) for (const f of r.findings) results.push(sarifResult(f, ruleIndex, cwd));
+  return log;
+}
+
+/** The SARIF log, indented, with a final newline. */
+export function formatSarif(reports: Reports, options: SarifOptions = {}): string {
+  return `${JSON.stringify(toSarif(reports, options), null, 2)}\n`;
+}
+
+/**
+ * `formatSarif`'s text in pieces, for logs too large for one string: calls
+ * `write` with blocks of whole lines, joined by newlines, without a final
+ * newline, as `writeTable` does. Each result is made as it is written.
+ */
+export function writeSarif(reports: Reports, write: (block: string) => void, options: SarifOptions = {}, blockChars?: number): void {
+  const cwd = options.cwd ?? process.cwd();
+  const ruleIndex = new Map<string, number>();
+  const results = new LazyArray(function* () {
+    for (const r of asList(reports)) for (const f of r.findings) yield sarifResult(f, ruleIndex, cwd);
+  });
+  writeJsonLines(sarifLog(reports, options, ruleIndex, results), write, blockChars);
+}
+
+/** The log around its results (an array, or one written as it is made); fills `ruleIndex`. */
+function sarifLog(reports: Reports, options: SarifOptions, ruleIndex: Map<string, number>, results: SarifResult[] | LazyArray<SarifResult>): SarifLog {
+  const cwd = options.cwd ?? process.cwd();
   const summary = summarize(reports);
   const errors = options.errors ?? [];
 
-  const ruleIndex = new Map<string, number>();
   const rules: SarifRule[] = [];
-  for (const f of findings) {
-    if (ruleIndex.has(f.rule)) continue;
-    ruleIndex.set(f.rule, rules.length);
-    rules.push(sarifRule(f, lookupRule(f.rule, options.rules)));
+  for (const r of asList(reports)) {
+    for (const f of r.findings) {
+      if (ruleIndex.has(f.rule)) continue;
+      ruleIndex.set(f.rule, rules.length);
+      rules.push(sarifRule(f, lookupRule(f.rule, options.rules)));
+    }
   }
 
   const policy = policyChanges(reports);
@@ -129,37 +159,6 @@ export function toSarif(reports: Reports, options: SarifOptions = {}): SarifLog 
     ruleIndex.set(id, rules.length);
     rules.push(policyRule(id, p, lookupRule(id, options.rules)));
   }
-
-  const results = findings.map((f): SarifResult => {
-    const o = f.object;
-    const c = f.origin.construct;
-    const env = f.origin.environment;
-    const subject = `${o.kind} '${o.name}'${env ? ` [${env}]` : ''}`;
-    return {
-      ruleId: f.rule,
-      ruleIndex: ruleIndex.get(f.rule)!,
-      level: LEVEL[f.severity],
-      message: { text: `${subject}${f.field ? ` ${f.field}` : ''}: ${sentence(f.message)} Fix: ${f.fix}` },
-      locations: [{
-        ...physical(f, cwd),
-        logicalLocations: [
-          ...(c ? [{ name: c.id, fullyQualifiedName: c.path, kind: 'construct' }] : []),
-          { name: `${o.kind}/${o.name}`, fullyQualifiedName: [env, o.namespace, o.kind, o.name].filter(Boolean).join('/'), kind: 'resource' },
-        ],
-      }],
-      partialFingerprints: { 'libk8sFinding/v1': fingerprint(f) },
-      ...(f.waived ? { suppressions: [{ kind: suppressionKind(f), justification: f.waived.reason }] } : {}),
-      properties: {
-        pack: f.pack,
-        severity: f.severity,
-        fix: f.fix,
-        ...(f.field ? { field: f.field } : {}),
-        object: { apiVersion: o.apiVersion, kind: o.kind, name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}) },
-        ...(env ? { environment: env } : {}),
-        ...(c ? { construct: { kind: c.kind, id: c.id, path: c.path } } : {}),
-      },
-    };
-  });
 
   const notifications: SarifNotification[] = [
     ...errors.map((e): SarifNotification => ({
@@ -183,15 +182,39 @@ export function toSarif(reports: Reports, options: SarifOptions = {}): SarifLog 
         toolExecutionNotifications: notifications,
         ...(policy.length ? { toolConfigurationNotifications: policy.map((p) => policyNotification(p, ruleIndex)) } : {}),
       }],
-      results,
+      // (a LazyArray is written as the array of its results)
+      results: results as SarifResult[],
       properties: { objects: summary.objects, unchecked: summary.unchecked, ...(policy.length ? { policy: policy.map(policyProperty) } : {}) },
     }],
   };
 }
 
-/** The SARIF log, indented, with a final newline. */
-export function formatSarif(reports: Reports, options: SarifOptions = {}): string {
-  return `${JSON.stringify(toSarif(reports, options), null, 2)}\n`;
+function sarifResult(f: Finding, ruleIndex: ReadonlyMap<string, number>, cwd: string): SarifResult {
+  const o = f.object;
+  const c = f.origin.construct;
+  const env = f.origin.environment;
+  const subject = `${o.kind} '${o.name}'${env ? ` [${env}]` : ''}`;
+  return {
+    ruleId: f.rule,
+    ruleIndex: ruleIndex.get(f.rule)!,
+    level: LEVEL[f.severity],
+    message: { text: `${subject}${f.field ? ` ${f.field}` : ''}: ${sentence(f.message)} Fix: ${f.fix}` },
+    locations: [location(physical(f, cwd), [
+      ...(c ? [{ name: c.id, fullyQualifiedName: c.path, kind: 'construct' }] : []),
+      { name: `${o.kind}/${o.name}`, fullyQualifiedName: [env, o.namespace, o.kind, o.name].filter(Boolean).join('/'), kind: 'resource' },
+    ])],
+    partialFingerprints: { 'libk8sFinding/v1': fingerprint(f) },
+    ...(f.waived ? { suppressions: [{ kind: suppressionKind(f), justification: f.waived.reason }] } : {}),
+    properties: {
+      pack: f.pack,
+      severity: f.severity,
+      fix: f.fix,
+      ...(f.field ? { field: f.field } : {}),
+      object: { apiVersion: o.apiVersion, kind: o.kind, name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}) },
+      ...(env ? { environment: env } : {}),
+      ...(c ? { construct: { kind: c.kind, id: c.id, path: c.path } } : {}),
+    },
+  };
 }
 
 function lookupRule(id: string, rules: readonly Rule[] | undefined): Rule | undefined {
@@ -255,15 +278,18 @@ function policyNotification(p: PolicyChange, ruleIndex: ReadonlyMap<string, numb
   };
 }
 
-function physical(f: Finding, cwd: string): Pick<SarifLocation, 'physicalLocation'> {
+/** A result's location: its file and line, when it has one, then its logical locations. */
+function location(physicalLocation: SarifLocation['physicalLocation'], logicalLocations: SarifLocation['logicalLocations']): SarifLocation {
+  // made whole, not spread: an object spread into each of millions of results outlives the young generation
+  return physicalLocation ? { physicalLocation, logicalLocations } : { logicalLocations };
+}
+
+function physical(f: Finding, cwd: string): SarifLocation['physicalLocation'] {
   const pos = findingPosition(f, cwd);
-  if (!pos) return {};
-  return {
-    physicalLocation: {
-      artifactLocation: { uri: toUri(pos.file, cwd) },
-      ...(pos.line ? { region: { startLine: pos.line, ...(pos.column ? { startColumn: pos.column } : {}) } } : {}),
-    },
-  };
+  if (!pos) return undefined;
+  const artifactLocation = { uri: toUri(pos.file, cwd) };
+  if (!pos.line) return { artifactLocation };
+  return { artifactLocation, region: pos.column ? { startLine: pos.line, startColumn: pos.column } : { startLine: pos.line } };
 }
 
 /** A relative URI (forward slashes, escaped) below cwd; a file: URI outside it. */
@@ -287,8 +313,17 @@ function suppressionKind(f: Finding): 'inSource' | 'external' {
 function fingerprint(f: Finding): string {
   const c = f.origin.construct;
   const key = [f.rule, f.origin.environment, c?.path ?? f.origin.file, f.object.kind, f.object.namespace, f.object.name, f.field].map((s) => s ?? '').join('\u0000');
-  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+  return sha256(key).slice(0, 32);
 }
+
+/**
+ * The SHA-256 of a text, in hex: one call, no Hash object where Node has
+ * `crypto.hash` (20.12 and later). A log of millions of results would make
+ * millions of Hash objects, which outlive the young generation.
+ */
+const sha256: (text: string) => string = typeof (crypto as { hash?: unknown }).hash === 'function'
+  ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: 'hex'): string }).hash('sha256', text, 'hex')
+  : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 function sentence(s: string): string {
   return /[.!?]$/.test(s) ? s : `${s}.`;

@@ -38,7 +38,10 @@ export function asList(reports: Reports): readonly Report[] {
 
 /** Every finding of the reports, in report order. */
 export function allFindings(reports: Reports): Finding[] {
-  return asList(reports).flatMap((r) => r.findings);
+  const all: Finding[] = [];
+  // no flatMap or push(...spread): a report may hold millions of findings
+  for (const r of asList(reports)) for (const f of r.findings) all.push(f);
+  return all;
 }
 
 /** Counts findings by severity (waived apart), objects and unchecked kinds. */
@@ -48,11 +51,13 @@ export function summarize(reports: Reports): ReportSummary {
   let warnings = 0;
   let info = 0;
   let waived = 0;
-  for (const f of list.flatMap((r) => r.findings)) {
-    if (f.waived) waived++;
-    else if (f.severity === 'error') errors++;
-    else if (f.severity === 'warning') warnings++;
-    else info++;
+  for (const r of list) {
+    for (const f of r.findings) {
+      if (f.waived) waived++;
+      else if (f.severity === 'error') errors++;
+      else if (f.severity === 'warning') warnings++;
+      else info++;
+    }
   }
   const unchecked = new Map<string, number>();
   for (const r of list) for (const u of r.unchecked) unchecked.set(u.kind, (unchecked.get(u.kind) ?? 0) + u.count);

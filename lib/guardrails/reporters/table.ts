@@ -1,7 +1,7 @@
-import { findingLocation } from '../format';
-import { Finding, Severity } from '../../core/policy';
+import { Finding } from '../../core/policy';
 import { formatPolicyLines } from './policy';
-import { asList, firstAlias, formatSummary, Reports, summarize } from './summary';
+import { formatSummary, Reports, summarize } from './summary';
+import { collapse, PlaceCache } from './table-rows';
 
 export interface TableOptions {
   /**
@@ -10,22 +10,21 @@ export interface TableOptions {
    * @default false
    */
   readonly color?: boolean;
+  /**
+   * Waived findings: `list` writes each as a row with its reason;
+   * `summary` writes one line per rule (how many findings, their reason)
+   * after the rows, followed by `waivedHint`. The CLI summarises unless
+   * `--verbose`.
+   * @default 'list'
+   */
+  readonly waived?: 'list' | 'summary';
+  /** The line after the waived summary, e.g. how to list them. @default - none */
+  readonly waivedHint?: string;
 }
-
-const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
 
 const STYLE = {
   error: '1;31', warning: '33', info: '36', waived: '2', title: '1', dim: '2',
 } as const;
-
-interface Row {
-  readonly group: string;
-  readonly finding: Finding;
-  readonly alias?: string;
-  readonly object: string;
-  readonly location: string;
-  readonly environments: string[];
-}
 
 /**
  * A table for the terminal: findings grouped by construct (synth) or by
@@ -65,51 +64,64 @@ export function writeTable(reports: Reports, write: (block: string) => void, opt
   if (block.length) write(block.join('\n'));
 }
 
-/** The table's lines, in one pass over the findings for the rows, the column widths and the groups. */
+/**
+ * The table's lines. Rows are not objects (see `collapse`): each row's text
+ * is made as it is written. So a report of millions of findings takes a few
+ * arrays of numbers, not a copy of its text.
+ */
 function* tableLines(reports: Reports, options: TableOptions): Generator<string> {
   const paint = (style: string, s: string) => (options.color ? `\x1b[${style}m${s}\x1b[0m` : s);
-  const rows = collapse(reports);
-  const sevText = (r: Row) => (r.finding.waived ? 'waived' : r.finding.severity);
-  // no Math.max(...spread) nor copying a group per row: a report may have 100,000s of rows
+  const { findings, order, environments } = collapse(reports);
+  const sevText = (f: Finding) => (f.waived ? 'waived' : f.severity);
   const w = { sev: 0, rule: 0, object: 0, env: 0, location: 0 };
-  let withEnv = false;
-  const groups = new Map<string, Row[]>();
-  for (const r of rows) {
-    w.sev = Math.max(w.sev, sevText(r).length);
-    w.rule = Math.max(w.rule, r.finding.rule.length);
-    w.object = Math.max(w.object, r.object.length);
-    w.location = Math.max(w.location, r.location.length);
-    if (r.environments.length > 0) {
-      withEnv = true;
-      w.env = Math.max(w.env, r.environments.join(',').length);
-    }
-    const group = groups.get(r.group);
-    if (group) group.push(r);
-    else groups.set(r.group, [r]);
+  const withEnv = environments !== undefined;
+  const place = new PlaceCache();
+  const summarised = options.waived === 'summary';
+  for (let r = 0; r < order.length; r++) {
+    const f = findings[order[r]];
+    if (summarised && f.waived) continue;
+    w.sev = Math.max(w.sev, sevText(f).length);
+    w.rule = Math.max(w.rule, f.rule.length);
+    w.object = Math.max(w.object, f.object.kind.length + 1 + f.object.name.length);
+    w.location = Math.max(w.location, place.location(f).length);
+    if (environments?.[r]) w.env = Math.max(w.env, environments[r]!.join(',').length);
   }
-  rows.length = 0;
   const indent = ' '.repeat(2 + w.sev + 2);
 
-  for (const group of [...groups.keys()].sort(compareText)) {
-    yield paint(STYLE.title, group);
-    for (const r of groups.get(group)!.sort(compareRows)) {
-      const f = r.finding;
-      const cells = [
-        paint(f.waived ? STYLE.waived : STYLE[f.severity], sevText(r).padEnd(w.sev)),
-        f.rule.padEnd(w.rule),
-        r.object.padEnd(w.object),
-        ...(withEnv ? [r.environments.join(',').padEnd(w.env)] : []),
-        r.location.padEnd(w.location),
-        r.alias ? paint(STYLE.dim, `(${r.alias})`) : '',
-      ];
-      yield `  ${cells.join('  ')}`.trimEnd();
-      yield `${indent}${f.field ? `${f.field}: ` : ''}${f.message}`;
-      yield `${indent}${paint(STYLE.dim, `fix: ${f.fix}`)}`;
-      if (f.waived) yield `${indent}${paint(STYLE.waived, `waived ${f.severity}: ${f.waived.reason}`)}`;
+  let group: string | undefined;
+  /** Per waived rule: its findings (each environment's counted) and their reasons. */
+  const waivedRules = new Map<string, { count: number; reasons: Set<string> }>();
+  for (let r = 0; r < order.length; r++) {
+    const f = findings[order[r]];
+    if (summarised && f.waived) {
+      const entry = waivedRules.get(f.rule) ?? { count: 0, reasons: new Set<string>() };
+      entry.count += environments?.[r]?.length ?? 1;
+      entry.reasons.add(f.waived.reason);
+      waivedRules.set(f.rule, entry);
+      continue;
     }
-    groups.delete(group); // written: its rows may go
-    yield '';
+    const g = place.group(f);
+    if (g !== group) {
+      if (group !== undefined) yield '';
+      yield paint(STYLE.title, g);
+      group = g;
+    }
+    const alias = place.alias(f.aliases);
+    const cells = [
+      paint(f.waived ? STYLE.waived : STYLE[f.severity], sevText(f).padEnd(w.sev)),
+      f.rule.padEnd(w.rule),
+      `${f.object.kind}/${f.object.name}`.padEnd(w.object),
+      ...(withEnv ? [(environments[r]?.join(',') ?? '').padEnd(w.env)] : []),
+      place.location(f).padEnd(w.location),
+      alias ? paint(STYLE.dim, `(${alias})`) : '',
+    ];
+    yield `  ${cells.join('  ')}`.trimEnd();
+    yield `${indent}${f.field ? `${f.field}: ` : ''}${f.message}`;
+    yield `${indent}${paint(STYLE.dim, `fix: ${f.fix}`)}`;
+    if (f.waived) yield `${indent}${paint(STYLE.waived, `waived ${f.severity}: ${f.waived.reason}`)}`;
   }
+  if (group !== undefined) yield '';
+  if (waivedRules.size > 0) yield* waivedSummary(waivedRules, options, paint);
   // lowered severities and dropped packs are listed like waivers: a reviewer sees every rule that was turned down
   yield* formatPolicyLines(reports, { color: options.color });
   const summary = summarize(reports);
@@ -117,51 +129,22 @@ function* tableLines(reports: Reports, options: TableOptions): Generator<string>
   yield summary.errors > 0 ? paint(STYLE.error, text) : text;
 }
 
-/** The group a finding is shown in: its construct, else its file. */
-function groupOf(f: Finding): string {
-  const c = f.origin.construct;
-  if (c) return `${c.path} (${c.kind})`;
-  return f.origin.file ?? '(unknown source)';
-}
-
-/** One row per finding, the same finding in several environments merged (in one pass, keyed by a Map). */
-function collapse(reports: Reports): Row[] {
-  const rows = new Map<string, Row>();
-  for (const report of asList(reports)) {
-    for (const f of report.findings) {
-      const group = groupOf(f);
-      const object = `${f.object.kind}/${f.object.name}`;
-      const location = findingLocation(f) ?? '';
-      const key = rowKey(group, f.rule, object, location, f.severity, f.field, f.message, f.fix, f.waived?.reason);
-      let row = rows.get(key);
-      if (!row) {
-        row = { group, finding: f, alias: firstAlias(f.aliases), object, location, environments: [] };
-        rows.set(key, row);
-      }
-      const env = f.origin.environment;
-      if (env !== undefined && !row.environments.includes(env)) row.environments.push(env);
-    }
+/**
+ * One line per waived rule, rules sorted:
+ * `  replicas-minimum  12 findings  waived: "a dev stand-in does not cluster"`.
+ */
+function* waivedSummary(rules: Map<string, { count: number; reasons: Set<string> }>, options: TableOptions, paint: (style: string, s: string) => string): Generator<string> {
+  const names = [...rules.keys()].sort();
+  const total = names.reduce((n, r) => n + rules.get(r)!.count, 0);
+  yield paint(STYLE.title, `Waived: ${total} finding${total === 1 ? '' : 's'} of ${names.length} rule${names.length === 1 ? '' : 's'}`);
+  const width = Math.max(...names.map((n) => n.length));
+  const counts = names.map((n) => { const c = rules.get(n)!.count; return `${c} finding${c === 1 ? '' : 's'}`; });
+  const countWidth = Math.max(...counts.map((c) => c.length));
+  for (const [i, name] of names.entries()) {
+    const reasons = [...rules.get(name)!.reasons];
+    const why = reasons.length === 1 ? JSON.stringify(reasons[0]) : `${reasons.length} reasons`;
+    yield `  ${paint(STYLE.waived, 'waived')}  ${name.padEnd(width)}  ${counts[i].padEnd(countWidth)}  ${why}`;
   }
-  return [...rows.values()];
-}
-
-/** The fields that make two findings one row, joined by NUL (cheaper than JSON for 100,000s of findings); undefined apart from ''. */
-function rowKey(...fields: (string | undefined)[]): string {
-  let key = '';
-  for (const f of fields) key += f === undefined ? '\u0000\u0001' : `\u0000${f}`;
-  return key;
-}
-
-function compareRows(a: Row, b: Row): number {
-  const fa = a.finding;
-  const fb = b.finding;
-  return (fa.origin.line ?? 0) - (fb.origin.line ?? 0) || compareText(a.object, b.object)
-    || Number(!!fa.waived) - Number(!!fb.waived)
-    || SEVERITY_ORDER[fa.severity] - SEVERITY_ORDER[fb.severity]
-    || compareText(fa.rule, fb.rule)
-    || compareText(fa.field ?? '', fb.field ?? '') || compareText(fa.message, fb.message);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (options.waivedHint) yield paint(STYLE.dim, options.waivedHint);
+  yield '';
 }

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../../core/kube';
 import type { Environment } from '../../core/environment';
 import type { Connection, QueueScaler, RecipeContext, ResourceRef } from '../../core/recipe';
 import type { QueueSpec } from '../../resources/queue';

@@ -1,5 +1,5 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../../core/kube';
 import { Construct } from 'constructs';
 import { INSTANCE_LABEL, NAME_LABEL, policySelector, VERSION_LABEL } from '../../core/labels';
 import type { RecipeContext, ResourceRef } from '../../core/recipe';

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../../core/kube';
 import { policySelector, selectorLabels, versionLabel } from '../../core/labels';
 import type { Platform, SizeName } from '../../core/platform';
 import { probe, ProbeKind, SERVER_PROBE_TIMING } from '../../pod/probes';

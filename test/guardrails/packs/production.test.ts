@@ -16,8 +16,8 @@ interface Case {
   /** `Kind/name field` of every finding of the rule on the bad variant. */
   readonly flags: readonly string[];
   readonly options?: Record<string, unknown>;
-  /** The rule gives each finding its own fix (known-kind names the right spelling). */
-  readonly ownFix?: boolean;
+  /** The rule gives each finding its own fix, matching this (known-kind names the right spelling, probes-differ fits the probe type). */
+  readonly ownFix?: RegExp;
 }
 
 const C = 'spec.template.spec.containers';
@@ -34,7 +34,10 @@ const CASES: readonly Case[] = [
   { rule: 'resources-ephemeral-storage', fixture: 'no-limits', flags: [`Deployment/no-limits ${C}[0].resources.requests.ephemeral-storage`] },
   { rule: 'probes-readiness', fixture: 'no-probes', flags: [`Deployment/no-probes ${C}[0].readinessProbe`, `StatefulSet/probed-sidecar ${C}[0].readinessProbe`] },
   { rule: 'probes-liveness', fixture: 'no-probes', flags: [`Deployment/no-probes ${C}[0].livenessProbe`, `StatefulSet/probed-sidecar ${C}[0].livenessProbe`] },
-  { rule: 'probes-differ', fixture: 'identical-probes', flags: [`Deployment/identical-probes ${C}[0].livenessProbe`, `Deployment/identical-probes ${C}[1].livenessProbe`] },
+  {
+    rule: 'probes-differ', fixture: 'identical-probes', ownFix: /^In libk8s, give 'probes.readiness' and 'probes.liveness' different (paths|commands) /,
+    flags: [`Deployment/identical-probes ${C}[0].livenessProbe`, `Deployment/identical-probes ${C}[1].livenessProbe`],
+  },
   { rule: 'probes-target-ports', fixture: 'probe-ports', flags: [`Deployment/probe-ports ${C}[0].livenessProbe.tcpSocket.port`, `Deployment/probe-ports ${C}[0].readinessProbe.httpGet.port`] },
   { rule: 'image-tag', fixture: 'latest-tag', flags: [`Deployment/latest-tag ${C}[0].image`, 'Deployment/latest-tag spec.template.spec.initContainers[0].image'] },
   { rule: 'image-pull-policy', fixture: 'latest-tag', flags: [`Deployment/latest-tag ${C}[0].imagePullPolicy`, `Deployment/latest-tag ${C}[1].imagePullPolicy`] },
@@ -60,6 +63,11 @@ const CASES: readonly Case[] = [
   { rule: 'service-account-dedicated', fixture: 'token', flags: ['Deployment/default-sa spec.template.spec.serviceAccountName', 'Job/explicit-token spec.template.spec.serviceAccountName'] },
   { rule: 'service-type', fixture: 'nodeport', flags: ['Service/loadbalancer spec.type', 'Service/nodeport spec.type'] },
   { rule: 'service-selects-pods', fixture: 'service-selects-nothing', flags: ['Service/api spec.selector'] },
+  {
+    rule: 'public-load-balancer', fixture: 'exposure',
+    flags: ['Service/annotated-lb metadata.annotations["service.beta.kubernetes.io/load-balancer-source-ranges"]', 'Service/open-lb spec.loadBalancerSourceRanges', 'Service/world-lb spec.loadBalancerSourceRanges[0]'],
+  },
+  { rule: 'monitor-target-exists', fixture: 'exposure', flags: ['PodMonitor/pods spec.podMetricsEndpoints[0].port', 'ServiceMonitor/orphan spec.selector', 'ServiceMonitor/wrong-port spec.endpoints[1].port'] },
   { rule: 'service-target-port', fixture: 'service-selects-nothing', flags: ['Service/api-internal spec.ports[1].targetPort'] },
   {
     rule: 'route-tls', fixture: 'route-tls',
@@ -97,7 +105,7 @@ const CASES: readonly Case[] = [
     ],
   },
   {
-    rule: 'known-kind', fixture: 'known-kind', ownFix: true,
+    rule: 'known-kind', fixture: 'known-kind', ownFix: /^(set|use) /,
     flags: ['configmap/lower-configmap kind', 'deployment/lowercase kind', 'role/lower-role kind', 'PriorityClass/wrong-group apiVersion', 'Gateway/not-served kind', 'ClusterRole/removed-version apiVersion'],
   },
   {
@@ -163,7 +171,7 @@ describe.each(CASES)('$rule on $fixture', (c) => {
     for (const f of bad) {
       expect(f.severity).toBe(rule(c.rule).severity);
       expect(f.message).not.toMatch(/undefined|\[object Object\]/);
-      if (c.ownFix) expect(f.fix).toMatch(/^(set|use) /);
+      if (c.ownFix) expect(f.fix).toMatch(c.ownFix);
       else expect(f.fix).toBe(rule(c.rule).fix);
     }
     expect(where(findingsOf(c, 'good'))).toEqual([]);
@@ -315,7 +323,7 @@ describe('libk8s output passes the production and ownership packs as it is', () 
     ['with its own team label', { teamLabel: 'acme.io/owner' }],
     ['with a required priority class', { priorityClassName: 'business', guardrails: { options: { 'priority-class': { required: true, allowed: ['business'] } } } }],
     ['with its own Gateway listener and sizes', { gateway: { name: 'edge', namespace: 'edge-system', listener: 'websecure' }, defaultSize: 'medium' }],
-    ['with the preStop sleep action and a long pause', { preStopAction: 'sleep', preStopSeconds: 20 }],
+    ['with the preStop sleep action and a long pause', { preStopAction: 'sleep', preStopSeconds: 20, kubernetesVersion: '1.30' }],
   ])('on a platform %s', (_name, platform) => {
     const app = shop({ platform });
     new WebService(app, 'storefront', { image, route: {}, autoscale: { min: 2, max: 4 } });
@@ -345,8 +353,8 @@ describe('libk8s output passes the production and ownership packs as it is', () 
     try {
       synthShopExample(out);
       for (const env of ['dev', 'prod']) {
-        expect(fs.readdirSync(path.join(out, env, 'shop')).sort()).toEqual(expect.arrayContaining(['fulfilment', 'nightly-report', 'storefront']));
-        expect(fs.existsSync(path.join(out, env, 'shop', 'storefront', 'deployment.yaml'))).toBe(true);
+        expect(fs.readdirSync(path.join(out, env, 'shop')).sort()).toEqual(expect.arrayContaining(['fulfilment.yaml', 'nightly-report.yaml', 'storefront.yaml']));
+        expect(fs.readFileSync(path.join(out, env, 'shop', 'storefront.yaml'), 'utf8')).toMatch(/^kind: Deployment$/m);
       }
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
