@@ -93,7 +93,7 @@ export class Libk8sApp extends pulumi.ComponentResource {
   public readonly objects: readonly RegisteredObject[];
   /** Every resource registered (Kubernetes objects and the pulumi recipe's cloud resources), by Pulumi name. */
   public readonly resources: Readonly<Record<string, pulumi.Resource>>;
-  /** Each route's URL, by workload id (`<id>/<object>` when a workload has more than one). */
+  /** Each route's URL (`host:443` for a GRPCRoute: what a gRPC client dials), by workload id (`<id>/<object>` when a workload has more than one). */
   public readonly routes: pulumi.Output<Record<string, string>>;
   /** Each queue's URL and name, by queue id. */
   public readonly queues: pulumi.Output<Record<string, QueueOutput>>;
@@ -221,10 +221,14 @@ function renderChecked(args: Libk8sAppArgs): { env: Environment; objects: readon
 /** `https://<host><path>` of each HTTPRoute (and Ingress) rule. */
 function routesOf(objects: readonly RenderedObject[]): Record<string, string> {
   const out: Record<string, string> = {};
-  const routes = objects.filter((o) => o.kind === 'HTTPRoute' || o.kind === 'Ingress');
+  const routes = objects.filter((o) => o.kind === 'HTTPRoute' || o.kind === 'GRPCRoute' || o.kind === 'Ingress');
   for (const o of routes) {
     let url: string | undefined;
-    if (o.kind === 'HTTPRoute') {
+    if (o.kind === 'GRPCRoute') {
+      // what a gRPC client dials: the route's host on the Gateway's HTTPS listener
+      const host = o.manifest.spec?.hostnames?.[0];
+      if (host) url = `${host}:443`;
+    } else if (o.kind === 'HTTPRoute') {
       const host = o.manifest.spec?.hostnames?.[0];
       const path = o.manifest.spec?.rules?.[0]?.matches?.[0]?.path?.value ?? '/';
       if (host) url = `https://${host}${path}`;

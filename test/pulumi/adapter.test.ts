@@ -131,6 +131,14 @@ describe('Libk8sApp: the shop example in prod (crossplane-aws)', () => {
     expect([...urnOf.keys()]).toContain('shop-fulfilment-deployment');
   });
 
+  test('outputs: a GRPCRoute\'s route is the host:port a gRPC client dials', async () => {
+    const app = shop();
+    new lib.WebService(app, 'catalog', { image: 'ghcr.io/acme/catalog:1.0.0', protocol: 'grpc', port: 9090, route: { subdomain: 'catalog' } });
+    const { deployed, rendered } = await deploy(app);
+    expect(rendered.filter((o) => o.kind === 'GRPCRoute').map((o) => o.name)).toEqual(['catalog']);
+    expect(await value(deployed.routes)).toEqual({ storefront: 'https://shop.example.com/', catalog: 'catalog.shop.example.com:443' });
+  });
+
   test('outputs: the route URL, the queue URL and name, each workload\'s ServiceAccount and IAM role', async () => {
     const { deployed } = await deploy();
     expect(await value(deployed.routes)).toEqual({ storefront: 'https://shop.example.com/' });
