@@ -4,7 +4,7 @@ import type { Environment } from '../core/environment';
 import { ProblemList, show } from '../core/errors';
 import { at, checkWires, ComposedEnv, envPrefix, isResource, Wire, wireFormats, wireLabel, wirePrefix, wireProp, wiresFrom } from '../core/wiring';
 import { checkWorkloadWiring, grantsByRecipe, ServingWorkload, wiredEnvNames } from './derive';
-import { addReferenceProblems, checkComposed, composedText, orderEnv } from './env';
+import { addReferenceProblems, checkComposed, composedText, envReferences, orderEnv } from './env';
 import { CONNECTION_FORMATS, wireEnv } from './formats';
 
 type EnvRecord = Readonly<Record<string, unknown>>;
@@ -17,6 +17,10 @@ export interface OwnEnv {
   readonly sidecars?: readonly { readonly env?: EnvRecord }[];
   /** @default - none */
   readonly initContainers?: readonly { readonly env?: EnvRecord }[];
+  /** The main container's command and args: Kubernetes expands `$(VAR)` in them from its env too. @default - none */
+  readonly command?: unknown;
+  /** @default - none */
+  readonly args?: unknown;
 }
 
 const PREFIX = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -124,6 +128,7 @@ function checkEnvReferences(workload: AnyComponent, own: OwnEnv, problems: Probl
     const identity = [...grantsByRecipe(workload, env).keys()].some((r) => r.identity);
     const refs = orderEnv(vars).problems.filter((p) => p.kind === 'cycle' || !identity);
     addReferenceProblems(list, refs, (name) => mine.get(name)?.prop ?? (byWire.has(name) ? wireProp(byWire.get(name)!) : `env.${name}`), vars.map((v) => v.name));
+    if (!identity) checkArgReferences(own, new Set(vars.map((v) => v.name)), list);
     for (const p of list.all) {
       const key = JSON.stringify([p.prop, p.message, p.fix]);
       const entry = found.get(key) ?? { prop: p.prop, message: p.message, fix: p.fix, envs: [] };
@@ -134,6 +139,21 @@ function checkEnvReferences(workload: AnyComponent, own: OwnEnv, problems: Probl
   for (const p of found.values()) {
     if (p.envs.length === placed.length && !p.prop?.startsWith('overrides.')) problems.add(p.prop, p.message, p.fix);
     else for (const env of p.envs) problems.add(p.prop, p.message, p.fix, env);
+  }
+}
+
+/** `$(VAR)` in the main container's command and args: the kubelet expands it from the container's env, and leaves an unknown name as text. */
+function checkArgReferences(own: OwnEnv, defined: ReadonlySet<string>, problems: ProblemList): void {
+  for (const field of ['command', 'args'] as const) {
+    const list: unknown[] = Array.isArray(own[field]) ? own[field] as unknown[] : [];
+    list.forEach((arg, i) => {
+      if (typeof arg !== 'string') return;
+      for (const ref of new Set(envReferences(arg))) {
+        if (defined.has(ref)) continue;
+        problems.add(`${field}[${i}]`, `${show(arg)} refers to $(${ref}), which the container does not define, so Kubernetes would pass on the text "$(${ref})"`,
+          `define ${ref} in 'env' or through connect(), or write $$(${ref}) for the literal text.`);
+      }
+    });
   }
 }
 

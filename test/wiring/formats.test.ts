@@ -238,6 +238,21 @@ describe('a gRPC-style app wired by host:port', () => {
 });
 
 describe('errors of formats, composed values and references', () => {
+  test('$(VAR) in command and args expands from the env: a wired or own variable is fine, an unknown one is a problem naming the argument', () => {
+    const app = newApp();
+    const catalog = new WebService(app, 'catalog', { image: IMAGE, protocol: 'grpc', port: 9090, servicePort: 9090 });
+    new Worker(app, 'ok', { image: IMAGE, command: ['/bin/client', '--target=$(CATALOG_ADDR)'], args: ['--level=$(LEVEL)', '--cost=$$(literal)'], env: { LEVEL: 'info' } }).connect(catalog);
+    const deployment = only(manifests(app), 'Deployment', 'ok').spec.template.spec.containers[0];
+    expect(deployment.command).toEqual(['/bin/client', '--target=$(CATALOG_ADDR)']);
+    expect(deployment.env.map((v: EnvVar) => v.name)).toEqual(['LEVEL', 'CATALOG_ADDR']);
+
+    const bad = newApp();
+    new Worker(bad, 'api', { image: IMAGE, command: ['/bin/api'], args: ['--db=$(DB_URL)', '--x=$(X)'], env: { X: '1' } });
+    expect(renderError(bad).split('\n').filter((l) => l.includes("'args["))).toEqual([
+      `  - Worker 'api' (shop/api): 'args[0]' "--db=$(DB_URL)" refers to $(DB_URL), which the container does not define, so Kubernetes would pass on the text "$(DB_URL)". Fix: define DB_URL in 'env' or through connect(), or write $$(DB_URL) for the literal text.`,
+    ]);
+  });
+
   test('every problem is reported in one run, each naming the prop, the value, the rule and the fix', () => {
     const app = cloudApp(false);
     const cart = new Redis(app, 'cart');
