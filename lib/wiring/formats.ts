@@ -3,7 +3,7 @@ import type { AnyComponent } from '../core/component';
 import type { Environment } from '../core/environment';
 import type { ConnectionValue } from '../core/recipe';
 import { ConnectionFormat, isResource, Wire, wireFormats, wirePrefix, wiresFrom, WiredValue } from '../core/wiring';
-import type { ServingWorkload } from './derive';
+import type { Served, ServingWorkload } from './derive';
 
 /**
  * Connection formats: which variables a wire gives its workload (`url`,
@@ -29,8 +29,16 @@ export function envKey(key: string): string {
 
 /** What a workload that serves a port gives a caller in `env`, per format; undefined when it serves nothing. */
 export function servedValues(peer: AnyComponent, env: Environment): Record<ConnectionFormat, string> | undefined {
-  const served = (peer as unknown as Partial<ServingWorkload>).served?.(env);
-  if (!served) return undefined;
+  const served = servedBy(peer, env);
+  return served && valuesOf(served, env);
+}
+
+/** What a peer serves in `env`; undefined when it serves nothing. */
+function servedBy(peer: AnyComponent, env: Environment): Served | undefined {
+  return (peer as unknown as Partial<ServingWorkload>).served?.(env);
+}
+
+function valuesOf(served: Served, env: Environment): Record<ConnectionFormat, string> {
   const host = `${served.serviceName}.${env.namespace}.svc`;
   const port = String(served.servicePort);
   return { url: `http://${host}:${port}`, hostport: `${host}:${port}`, host, port };
@@ -41,9 +49,8 @@ export function servedValues(peer: AnyComponent, env: Environment): Record<Conne
  * (`host:port`, what a gRPC client dials) for a peer whose main port speaks
  * gRPC, else `<PREFIX>_URL`.
  */
-function defaultPeerFormats(peer: AnyComponent, env: Environment): readonly ConnectionFormat[] {
-  const served = (peer as unknown as Partial<ServingWorkload>).served?.(env);
-  return served?.ports[0]?.appProtocol === 'grpc' ? ['hostport'] : ['url'];
+function defaultPeerFormats(served: Served): readonly ConnectionFormat[] {
+  return served.ports[0]?.appProtocol === 'grpc' ? ['hostport'] : ['url'];
 }
 
 /** A resource connection value inside another value: the literal, or a `$(VAR)` reference to the variable that holds it. */
@@ -72,10 +79,11 @@ export function wireEnv(w: Wire, env: Environment): k8s.EnvVar[] {
     }
     return vars;
   }
-  const served = servedValues(w.to, env);
+  const served = servedBy(w.to, env);
   if (!served) return [];
-  const chosen = CONNECTION_FORMATS.filter((f) => (formats ?? defaultPeerFormats(w.to, env)).includes(f));
-  return chosen.map((f) => ({ name: `${prefix}_${FORMAT_SUFFIX[f]}`, value: served[f] }));
+  const values = valuesOf(served, env);
+  const chosen = CONNECTION_FORMATS.filter((f) => (formats ?? defaultPeerFormats(served)).includes(f));
+  return chosen.map((f) => ({ name: `${prefix}_${FORMAT_SUFFIX[f]}`, value: values[f] }));
 }
 
 /** Why a wired value cannot be rendered, or its text. */

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Redis, WebService, Worker } from 'libk8s';
 import { describeWithReference } from '../support/reference';
+import { EnvVar, expand } from '../support/kubelet-env';
 import { conformanceProblems, K8sVersion, validateCustomResource } from '../support/schemas';
 
 /**
@@ -15,7 +16,6 @@ import { conformanceProblems, K8sVersion, validateCustomResource } from '../supp
  * 1.27, prod 1.33.
  */
 type Manifest = Record<string, any>;
-type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
 
 const VERSIONS: Record<'dev' | 'prod', K8sVersion> = { dev: '1.27', prod: '1.33' };
 const RANGES = ['203.0.113.0/24', '198.51.100.0/24'];
@@ -68,16 +68,6 @@ function find(list: Manifest[], kind: string, name: string): Manifest {
   return found[0];
 }
 
-/** What the container sees, as the kubelet expands `$(VAR)`: only variables defined earlier in the list (a Secret value stands in as `<secret/key>`). */
-function expand(env: readonly EnvVar[]): Record<string, string> {
-  const seen: Record<string, string> = {};
-  for (const v of env) {
-    const ref = v.valueFrom?.secretKeyRef;
-    const raw = ref ? `<${ref.name}/${ref.key}>` : v.value ?? '';
-    seen[v.name] = raw.replace(/\$\$|\$\(([^)]*)\)/g, (m, name: string | undefined) => (m === '$$' ? '$' : name !== undefined && name in seen ? seen[name] : m));
-  }
-  return seen;
-}
 
 const envOf = (list: Manifest[], name: string): EnvVar[] => find(list, 'Deployment', name).spec.template.spec.containers[0].env ?? [];
 const selects = (name: string) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/instance': name } } });

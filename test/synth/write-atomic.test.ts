@@ -3,8 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { WebService } from 'libk8s';
-import { OutputError, recoverOutput, setWriteFs, WriteFs } from '../../lib/synth/write';
+import { OutputError, recoverOutput, setWriteFs } from '../../lib/synth/write';
 import { newApp } from '../support/apps';
+import { dyingAfter, dyingFs } from '../support/fault-fs';
 
 const ENVS = ['dev', 'prod'];
 
@@ -165,20 +166,7 @@ describe('the write is all-or-nothing across environments', () => {
     oldProgram(out).synth();
     if (spawnSync('git', ['init', '-q', out]).status !== 0) return; // no git here
     // stop the process right after the journal, with every staging folder full
-    let dead = false;
-    const crash = () => { if (dead) throw new Error('simulated crash'); };
-    setWriteFs(new Proxy(fs, {
-      get(target, key) {
-        const f = (target as any)[key];
-        if (typeof f !== 'function') return f;
-        return (...a: any[]) => {
-          crash();
-          const r = f.apply(target, a);
-          if (key === 'renameSync' && String(a[1]).endsWith('journal.json')) dead = true;
-          return r;
-        };
-      },
-    }) as WriteFs);
+    setWriteFs(dyingAfter((key, a) => key === 'renameSync' && String(a[1]).endsWith('journal.json')));
     expect(() => newProgram(out).synth()).toThrow(OutputError);
     setWriteFs();
     expect(stagingLeft(out).length).toBeGreaterThanOrEqual(3);
@@ -204,41 +192,12 @@ describe('the write is all-or-nothing across environments', () => {
 });
 
 describe('a crash at any point of the write is recovered by the next synth', () => {
-  /** A node fs whose every call throws from the nth change (mkdir, write, rename, rm…) on, as if the process died there. */
-  function dyingFs(at: number, counter: { n: number }): WriteFs {
-    const changes = new Set(['mkdirSync', 'writeFileSync', 'renameSync', 'rmSync', 'rmdirSync', 'openSync', 'fsyncSync']);
-    let dead = false;
-    return new Proxy(fs, {
-      get(target, key) {
-        const f = (target as any)[key];
-        if (typeof f !== 'function') return f;
-        return (...a: any[]) => {
-          if (dead) throw new Error('simulated crash');
-          if (changes.has(String(key)) && ++counter.n === at) { dead = true; throw new Error('simulated crash'); }
-          return f.apply(target, a);
-        };
-      },
-    }) as WriteFs;
-  }
-
   test('an injected crash between the renames, then a new synth: entirely old, then entirely new, no staging left', () => {
     const out = tmp();
     oldProgram(out).synth();
     // dev switched (its two renames after the journal's), prod not: then the process "dies"
     let renames = 0;
-    let dead = false;
-    setWriteFs(new Proxy(fs, {
-      get(target, key) {
-        const f = (target as any)[key];
-        if (typeof f !== 'function') return f;
-        return (...a: any[]) => {
-          if (dead) throw new Error('simulated crash');
-          const r = f.apply(target, a);
-          if (key === 'renameSync' && ++renames === 3) dead = true;
-          return r;
-        };
-      },
-    }) as WriteFs);
+    setWriteFs(dyingAfter((key) => key === 'renameSync' && ++renames === 3));
     const e = synthError(() => newProgram(out).synth());
     setWriteFs();
     expect(e.change).toBe('unknown');

@@ -4,8 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Env, runSynthSession, WebService } from 'libk8s';
 import type { CapturedSynth, SynthWrite, WriteRecordingSession } from '../../lib/synth/session';
-import { OutputError, recoverOutput, setWriteFs, writeEnvironments, WriteFs } from '../../lib/synth/write';
+import { OutputError, recoverOutput, setWriteFs, writeEnvironments } from '../../lib/synth/write';
 import { newApp } from '../support/apps';
+import { dyingAfter, dyingFs, recordingFs } from '../support/fault-fs';
 
 /**
  * The incremental write: a re-synth compares the output on disk with the
@@ -101,38 +102,6 @@ function stagingLeft(out: string): string[] {
     if (fs.statSync(p).isDirectory()) for (const inner of fs.readdirSync(p)) if (inner.startsWith('.libk8s-staging-')) found.push(`${name}/${inner}`);
   }
   return found;
-}
-
-const CHANGES = new Set(['mkdirSync', 'writeFileSync', 'renameSync', 'rmSync', 'rmdirSync', 'openSync', 'fsyncSync']);
-
-/** node's fs, recording every call that changes the file system (and its first argument). */
-function recordingFs(calls: string[]): WriteFs {
-  return new Proxy(fs, {
-    get(target, key) {
-      const f = (target as any)[key];
-      if (typeof f !== 'function') return f;
-      return (...a: any[]) => {
-        if (CHANGES.has(String(key))) calls.push(`${String(key)} ${typeof a[0] === 'number' ? `fd` : String(a[0])}`);
-        return f.apply(target, a);
-      };
-    },
-  }) as WriteFs;
-}
-
-/** A node fs whose every call throws from the nth change on, as if the process died there. */
-function dyingFs(at: number, counter: { n: number }): WriteFs {
-  let dead = false;
-  return new Proxy(fs, {
-    get(target, key) {
-      const f = (target as any)[key];
-      if (typeof f !== 'function') return f;
-      return (...a: any[]) => {
-        if (dead) throw new Error('simulated crash');
-        if (CHANGES.has(String(key)) && ++counter.n === at) { dead = true; throw new Error('simulated crash'); }
-        return f.apply(target, a);
-      };
-    },
-  }) as WriteFs;
 }
 
 afterEach(() => setWriteFs());
@@ -305,19 +274,7 @@ describe('the incremental write keeps the all-or-nothing guarantee', () => {
   function crashAfterJournal(): string {
     const out = tmp();
     program(out, OLD).synth();
-    let dead = false;
-    setWriteFs(new Proxy(fs, {
-      get(target, key) {
-        const f = (target as any)[key];
-        if (typeof f !== 'function') return f;
-        return (...a: any[]) => {
-          if (dead) throw new Error('simulated crash');
-          const r = f.apply(target, a);
-          if (key === 'renameSync' && String(a[1]).endsWith('journal.json')) dead = true;
-          return r;
-        };
-      },
-    }) as WriteFs);
+    setWriteFs(dyingAfter((key, a) => key === 'renameSync' && String(a[1]).endsWith('journal.json')));
     expect(() => program(out, NEW).synth()).toThrow(OutputError);
     setWriteFs();
     return out;
@@ -346,19 +303,7 @@ describe('the incremental write keeps the all-or-nothing guarantee', () => {
     program(out, OLD).synth();
     // a change to most files of each environment: switched as whole folders, as version 1 did
     let renames = 0;
-    let dead = false;
-    setWriteFs(new Proxy(fs, {
-      get(target, key) {
-        const f = (target as any)[key];
-        if (typeof f !== 'function') return f;
-        return (...a: any[]) => {
-          if (dead) throw new Error('simulated crash');
-          const r = f.apply(target, a);
-          if (key === 'renameSync' && ++renames === 3) dead = true;
-          return r;
-        };
-      },
-    }) as WriteFs);
+    setWriteFs(dyingAfter((key) => key === 'renameSync' && ++renames === 3));
     const all = newApp({ outdir: out, outputLayout: 'object' });
     for (let i = 0; i < N; i++) new WebService(all, `svc-${i}`, { image: `ghcr.io/acme/svc-${i}:2.0.0`, route: { path: `/svc-${i}` } });
     expect(() => all.synth()).toThrow(OutputError);

@@ -1,10 +1,10 @@
 import { Bucket, Env, Postgres, Queue, Redis, WebService, Worker } from 'libk8s';
 import { manifests, newApp, only, renderError } from '../support/apps';
 import { testRecipe } from '../support/recipes';
+import { EnvVar, expand } from '../support/kubelet-env';
 
 const IMAGE = 'ghcr.io/acme/app:1.0.0';
 
-type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
 
 /** A two-environment app whose resources all come from the test recipe (Secret values, except Postgres's literal `database`). */
 function cloudApp(identity = true) {
@@ -15,21 +15,6 @@ function envOf(app: ReturnType<typeof newApp>, workload: string, env = 'prod'): 
   return only(manifests(app, env), 'Deployment', workload).spec.template.spec.containers[0].env;
 }
 
-/**
- * What the container sees, as the kubelet computes it: each value with
- * `$(VAR)` replaced by the value of a variable defined EARLIER in the list
- * (a later or unknown one stays as the text), and `$$` as `$`. A Secret
- * value stands in as `<secret/key>`.
- */
-function expand(env: readonly EnvVar[]): Record<string, string> {
-  const seen: Record<string, string> = {};
-  for (const v of env) {
-    const ref = v.valueFrom?.secretKeyRef;
-    const raw = ref ? `<${ref.name}/${ref.key}>` : v.value ?? '';
-    seen[v.name] = raw.replace(/\$\$|\$\(([^)]*)\)/g, (m, name: string | undefined) => (m === '$$' ? '$' : name !== undefined && name in seen ? seen[name] : m));
-  }
-  return seen;
-}
 
 const secret = (name: string, key: string, secretName: string) => ({ name, valueFrom: { secretKeyRef: { name: secretName, key } } });
 
